@@ -1,0 +1,89 @@
+import type { WireErrorMessage } from "./models";
+
+/** What an {@link IonosApiError} knows about the call that failed. Never headers, bodies or credentials. */
+export interface IonosApiErrorDetails {
+  /** The API operation, e.g. `registriesTokensPost`. */
+  operation: string;
+  /** HTTP method. */
+  method: string;
+  /** The request path relative to the API base, with ids but without query string, e.g. `/registries/…/tokens`. */
+  route: string;
+  /** HTTP status, or 0 when no response arrived (network error, timeout). */
+  status: number;
+  /** The API's `messages[]`, already redacted. */
+  messages: WireErrorMessage[];
+  /** Whether the failure class is one a retry could cure (network error, 429, 502–504). */
+  retryable: boolean;
+  /** How many attempts were made before giving up. */
+  attempts: number;
+  /**
+   * True when a write may have been applied although no success answer arrived (timeout, reset connection,
+   * 5xx after the request was sent). The caller must find out before trying again.
+   */
+  ambiguous: boolean;
+  /** Short description of the low-level cause when there was no response (e.g. `ECONNRESET`, `timeout`). */
+  cause?: string;
+}
+
+/**
+ * Brand property for {@link IonosApiError.isInstance}. A string, not a Symbol: Pulumi's closure serializer
+ * cannot reproduce Symbol values, and this module is serialized into the provider code.
+ */
+const BRAND = "__isIonosApiError";
+
+/**
+ * The one error type of the API client. Its message names the operation, the HTTP status, the API's first
+ * message and the registry/token ids — and nothing secret: no header, no body (a 201 body carries the
+ * password), no credential.
+ */
+export class IonosApiError extends Error implements IonosApiErrorDetails {
+  readonly operation: string;
+  readonly method: string;
+  readonly route: string;
+  readonly status: number;
+  readonly messages: WireErrorMessage[];
+  readonly retryable: boolean;
+  readonly attempts: number;
+  readonly ambiguous: boolean;
+  override readonly cause?: string;
+
+  constructor(details: IonosApiErrorDetails) {
+    super(describeFailure(details));
+    this.name = "IonosApiError";
+    this.operation = details.operation;
+    this.method = details.method;
+    this.route = details.route;
+    this.status = details.status;
+    this.messages = details.messages;
+    this.retryable = details.retryable;
+    this.attempts = details.attempts;
+    this.ambiguous = details.ambiguous;
+    this.cause = details.cause;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** Brand check that also works across duplicate copies of this module (e.g. inside serialized code). */
+  static isInstance(value: unknown): value is IonosApiError {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[BRAND] === true;
+  }
+}
+
+function describeFailure(d: IonosApiErrorDetails): string {
+  const outcome = d.status === 0 ? `no response (${d.cause ?? "network error"})` : `HTTP ${d.status}`;
+  const first = d.messages.find((m) => m.message)?.message;
+  const detail = first ? `: ${first}` : "";
+  const tries = d.attempts > 1 ? ` after ${d.attempts} attempts` : "";
+  return `IONOS API ${d.operation} (${d.method} ${d.route}) failed with ${outcome}${tries}${detail}`;
+}
+
+/**
+ * Replaces every occurrence of each secret in `text` with `[redacted]`. Used on any text that came from a
+ * response (the API could echo a value back) before it is put into an error.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join("[redacted]");
+  }
+  return out;
+}

@@ -1,0 +1,216 @@
+import type { Agent } from "http";
+import type { RequestInit, Response } from "node-fetch";
+import { IonosApiError, redact } from "./errors";
+import type { WireErrorBody, WireErrorMessage } from "./models";
+import { isRetryable, nextDelay, parseRetryAfter, type AttemptOutcome, type RetryPolicy } from "./retry";
+
+/** The subset of node-fetch's `fetch` the client uses; injectable for unit tests. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** How to reach and authenticate to the API. */
+export interface HttpClientOptions {
+  /** API base, e.g. `https://api.ionos.com/containerregistries` (no trailing slash). */
+  baseUrl: string;
+  /** The full `Authorization` header value (`Bearer …` or `Basic …`). */
+  authorization: string;
+  /** `User-Agent` header value. */
+  userAgent: string;
+  /** Per-attempt timeout, covering the response body too. */
+  timeoutMs: number;
+  /** Retry limits. */
+  retry: RetryPolicy;
+  /** Values never to let through into an error message (credentials). */
+  secrets: readonly string[];
+  /** @default node-fetch */
+  fetch?: FetchLike;
+  /** @default setTimeout-based */
+  sleep?: (ms: number) => Promise<void>;
+  /** @default Math.random */
+  random?: () => number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/** One API call. `path` is relative to the base URL and must already carry the ids. */
+export interface ApiCall {
+  operation: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+/** A successful (2xx) answer. `body` is undefined for an empty body (204). */
+export interface ApiResult<T> {
+  status: number;
+  body: T | undefined;
+}
+
+/** Network error codes that prove the request never reached the server, so even a POST may be retried. */
+const NOT_SENT_CODES = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"];
+
+/**
+ * The only caller of `fetch`: adds auth, JSON and User-Agent headers, a timeout per attempt, retries what
+ * {@link isRetryable} allows, and turns every failure into an {@link IonosApiError}. Holds a keep-alive agent,
+ * created here at run time (never at module scope, where Pulumi's closure serializer would try to freeze it).
+ */
+export class HttpClient {
+  private readonly options: HttpClientOptions;
+  private readonly agent: Agent;
+
+  constructor(options: HttpClientOptions) {
+    this.options = options;
+    this.agent = createAgent(options.baseUrl);
+  }
+
+  /** Sends `call`, retrying as the policy allows. Resolves with a 2xx answer, rejects with an IonosApiError. */
+  async send<T>(call: ApiCall): Promise<ApiResult<T>> {
+    const { retry, now = Date.now, random = Math.random, sleep = defaultSleep } = this.options;
+    const started = now();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt<T>(call);
+      if ("result" in outcome) return outcome.result;
+      const failure = outcome.failure;
+      const delay = isRetryable(call.method, failure.outcome)
+        ? nextDelay(attempt - 1, now() - started, failure.retryAfterMs, retry, random)
+        : undefined;
+      if (delay === undefined) throw this.toError(call, failure, attempt);
+      await sleep(delay);
+    }
+  }
+
+  /** Releases the keep-alive sockets. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async attempt<T>(call: ApiCall): Promise<{ result: ApiResult<T> } | { failure: AttemptFailure }> {
+    const fetchImpl = this.options.fetch ?? loadFetch();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    try {
+      const response = await fetchImpl(this.url(call), this.init(call, controller.signal));
+      const text = await response.text();
+      if (response.ok) {
+        const parsed = parseJson<T>(text);
+        // A 2xx we cannot read tells us nothing about what happened: treat it like a lost answer.
+        if (!parsed.ok)
+          return {
+            failure: {
+              outcome: { kind: "network", sent: true },
+              messages: [],
+              cause: "unreadable response body",
+            },
+          };
+        return { result: { status: response.status, body: parsed.value } };
+      }
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+      return {
+        failure: {
+          outcome: { kind: "response", status: response.status },
+          messages: errorMessages(text),
+          retryAfterMs,
+        },
+      };
+    } catch (error) {
+      return { failure: networkFailure(error, controller.signal.aborted) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private url(call: ApiCall): string {
+    const query = call.query ? `?${new URLSearchParams(call.query).toString()}` : "";
+    return `${this.options.baseUrl}${call.path}${query}`;
+  }
+
+  private init(call: ApiCall, signal: AbortSignal): RequestInit {
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      Authorization: this.options.authorization,
+      "User-Agent": this.options.userAgent,
+    };
+    if (call.body !== undefined) headers["Content-Type"] = "application/json";
+    return {
+      method: call.method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      agent: this.agent,
+      // node-fetch's own AbortSignal type predates the global one; they are compatible at run time.
+      signal: signal as RequestInit["signal"],
+      redirect: "error",
+    };
+  }
+
+  private toError(call: ApiCall, failure: AttemptFailure, attempts: number): IonosApiError {
+    const { outcome } = failure;
+    const status = outcome.kind === "response" ? outcome.status : 0;
+    const ambiguous =
+      call.method !== "GET" && (outcome.kind === "network" ? outcome.sent : status >= 500 || status === 408);
+    return new IonosApiError({
+      operation: call.operation,
+      method: call.method,
+      route: call.path,
+      status,
+      messages: failure.messages.map((m) => ({
+        errorCode: m.errorCode,
+        message: m.message && redact(m.message, this.options.secrets),
+      })),
+      retryable: isRetryable(call.method, outcome),
+      attempts,
+      ambiguous,
+      cause: failure.cause,
+    });
+  }
+}
+
+interface AttemptFailure {
+  outcome: AttemptOutcome;
+  messages: WireErrorMessage[];
+  retryAfterMs?: number;
+  cause?: string;
+}
+
+function networkFailure(error: unknown, timedOut: boolean): AttemptFailure {
+  const code = (error as { code?: string } | null)?.code;
+  const sent = timedOut || !(code && NOT_SENT_CODES.includes(code));
+  const cause = timedOut ? "timeout" : (code ?? "network error");
+  return { outcome: { kind: "network", sent }, messages: [], cause };
+}
+
+function errorMessages(text: string): WireErrorMessage[] {
+  try {
+    const body = JSON.parse(text) as WireErrorBody;
+    return Array.isArray(body?.messages) ? body.messages.filter((m) => typeof m === "object" && m) : [];
+  } catch {
+    return [];
+  }
+}
+
+function parseJson<T>(text: string): { ok: true; value: T | undefined } | { ok: false } {
+  if (text.trim() === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as T };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Loaded lazily: a `require` inside the function keeps node-fetch out of the serialized provider code. */
+function loadFetch(): FetchLike {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("node-fetch") as FetchLike;
+}
+
+function createAgent(baseUrl: string): Agent {
+  // Certificate verification is stated explicitly so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch it off.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return baseUrl.startsWith("https:")
+    ? new (require("https") as typeof import("https")).Agent({ keepAlive: true, rejectUnauthorized: true })
+    : new (require("http") as typeof import("http")).Agent({ keepAlive: true });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}

@@ -1,0 +1,46 @@
+import { sameInstant, sameScopes } from "./normalize";
+import type { RegistryTokenScope } from "./types";
+import { containsUnknown } from "./unknown";
+
+/** Pulumi's diff answer, with the explicit `changes` boolean the engine needs. */
+export interface TokenDiff {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** Properties that change in place (for tests and messages; the host does not forward it). */
+  updates: string[];
+}
+
+type Props = Record<string, unknown>;
+
+/** Properties whose change needs a new token: the API cannot move a token or rename it. */
+const REPLACE_KEYS = ["registryId", "name"] as const;
+
+/** Properties PATCH can change in place, each with its own notion of equality. */
+const UPDATE_KEYS = {
+  expiryDate: (a: unknown, b: unknown) => sameInstant(a as string | null, b as string | null),
+  status: (a: unknown, b: unknown) => (a ?? "enabled") === (b ?? "enabled"),
+  scopes: (a: unknown, b: unknown) => sameScopes(a as RegistryTokenScope[], b as RegistryTokenScope[]),
+} as const;
+
+/**
+ * Decides update vs replace between the stored outputs (`olds`) and the checked inputs (`news`), without any
+ * API call. `__provider` and output-only properties are ignored, so a new provider version causes no diff.
+ * Scopes compare as sets and dates as instants. A value still unknown counts as a change. A replacement that
+ * keeps the same name in the same registry must delete first (names are unique per registry); any other
+ * replacement creates the new token before deleting the old one.
+ */
+export function diffToken(olds: Props, news: Props): TokenDiff {
+  const replaces = REPLACE_KEYS.filter((key) => containsUnknown(news[key]) || news[key] !== olds[key]);
+  const updates = (Object.keys(UPDATE_KEYS) as (keyof typeof UPDATE_KEYS)[]).filter(
+    (key) => containsUnknown(news[key]) || !UPDATE_KEYS[key](olds[key], news[key]),
+  );
+  const sameNameAndRegistry =
+    !containsUnknown(news.name) && news.name === olds.name && news.registryId === olds.registryId;
+  return {
+    changes: replaces.length > 0 || updates.length > 0,
+    replaces: [...replaces],
+    deleteBeforeReplace: replaces.length > 0 && sameNameAndRegistry,
+    updates,
+  };
+}

@@ -1,0 +1,34 @@
+/** The API's token name rule: 2–63 characters, letters/digits/hyphens, starts with a letter, ends alphanumeric. */
+export const TOKEN_NAME_PATTERN = /^[A-Za-z][-A-Za-z0-9]{0,61}[A-Za-z0-9]$/;
+
+/** Length of the random suffix of a generated name. */
+export const NAME_SUFFIX_LENGTH = 8;
+
+/** Longest prefix that still leaves room for `-` and the suffix within 63 characters. */
+export const MAX_NAME_PREFIX_LENGTH = 63 - 1 - NAME_SUFFIX_LENGTH;
+
+/** A valid `namePrefix`: starts with a letter; letters, digits and hyphens; at most 54 characters. */
+export const NAME_PREFIX_PATTERN = new RegExp(`^[A-Za-z][-A-Za-z0-9]{0,${MAX_NAME_PREFIX_LENGTH - 1}}$`);
+
+/**
+ * Turns a Pulumi resource name into a valid name prefix: other characters become hyphens, a leading non-letter
+ * gets `token-` in front, and the result is cut to {@link MAX_NAME_PREFIX_LENGTH}.
+ */
+export function namePrefixFrom(resourceName: string): string {
+  let prefix = resourceName
+    .replace(/[^A-Za-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (!/^[A-Za-z]/.test(prefix)) prefix = `token-${prefix}`.replace(/-+$/, "");
+  return prefix.slice(0, MAX_NAME_PREFIX_LENGTH).replace(/-+$/, "");
+}
+
+/** `prefix-xxxxxxxx` with a random lower-case alphanumeric suffix; valid whenever the prefix is. */
+export function generateName(prefix: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { randomInt } = require("crypto") as typeof import("crypto");
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  let suffix = "";
+  for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) suffix += alphabet[randomInt(alphabet.length)];
+  return `${prefix}-${suffix}`;
+}

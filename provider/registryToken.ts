@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import { registryTokenProvider } from "./lifecycle";
+import { namePrefixFrom } from "./naming";
+import type { RegistryTokenArgs, RegistryTokenScope, RegistryTokenStatus } from "./types";
+
+/** Outputs that exist only once the token does; seeded so Pulumi registers them as output properties. */
+const OUTPUT_ONLY_KEYS = ["tokenId", "username", "password", "createdDate"] as const;
+
+/**
+ * An IONOS Cloud Container Registry token. The API shows a token's password once, at creation; this resource
+ * keeps it as a Pulumi secret (`password` is always in `additionalSecretOutputs`) for the token's whole life.
+ *
+ * Changing `registryId` or `name` replaces the token; `expiryDate`, `status` and `scopes` change in place.
+ * The resource ID is `<registryId>/<tokenId>`.
+ */
+export class RegistryToken extends pulumi.dynamic.Resource {
+  /** The owning registry's UUID. */
+  declare readonly registryId: pulumi.Output<string>;
+  /** The token name (given or generated). */
+  declare readonly name: pulumi.Output<string>;
+  /** Prefix used for a generated name. */
+  declare readonly namePrefix: pulumi.Output<string | null>;
+  /** Expiry as `YYYY-MM-DDTHH:MM:SSZ`, or null for none. */
+  declare readonly expiryDate: pulumi.Output<string | null>;
+  /** `enabled` or `disabled`. */
+  declare readonly status: pulumi.Output<RegistryTokenStatus>;
+  /** The granted scopes, actions in canonical order. */
+  declare readonly scopes: pulumi.Output<RegistryTokenScope[]>;
+  /** The API's id of the token. */
+  declare readonly tokenId: pulumi.Output<string>;
+  /** The `docker login` username (equal to the name). */
+  declare readonly username: pulumi.Output<string>;
+  /** The `docker login` password: a secret, empty for a token adopted with {@link RegistryToken.get}. */
+  declare readonly password: pulumi.Output<string>;
+  /** When the token was created, `YYYY-MM-DDTHH:MM:SSZ`. */
+  declare readonly createdDate: pulumi.Output<string>;
+
+  /**
+   * Declares a token. When `args.name` is omitted, a name is generated once from `namePrefix` (default: this
+   * resource's name) and a random suffix, and kept across updates.
+   */
+  constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.CustomResourceOptions) {
+    const isRead = opts?.id !== undefined;
+    const props: Record<string, unknown> = isRead ? { ...args } : toInputs(name, args);
+    for (const key of OUTPUT_ONLY_KEYS) props[key] = undefined;
+    super(
+      registryTokenProvider,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: ["password", ...(opts?.additionalSecretOutputs ?? [])] },
+      "ionos",
+      "RegistryToken",
+    );
+  }
+
+  /**
+   * Looks up an existing token by its ID `<registryId>/<tokenId>`. Its password cannot be recovered: the API
+   * returns it only at creation, so `password` is empty.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): RegistryToken {
+    return new RegistryToken(name, {} as RegistryTokenArgs, { ...opts, id });
+  }
+}
+
+function toInputs(resourceName: string, args: RegistryTokenArgs): Record<string, unknown> {
+  const { expiryDate, namePrefix, ...rest } = args;
+  return {
+    ...rest,
+    namePrefix: namePrefix ?? namePrefixFrom(resourceName),
+    // A Date becomes RFC 3339 here, in the program; the provider only ever sees strings.
+    expiryDate:
+      expiryDate === undefined
+        ? undefined
+        : pulumi.output(expiryDate).apply((d) => (d instanceof Date ? d.toISOString() : d)),
+  };
+}

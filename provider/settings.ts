@@ -1,0 +1,145 @@
+/** Where the API lives when nothing else is configured. */
+export const DEFAULT_ENDPOINT = "https://api.ionos.com/containerregistries";
+
+/** How the provider authenticates: a token (Bearer) wins over username + password (Basic). */
+export type Credentials =
+  { kind: "token"; token: string } | { kind: "basic"; username: string; password: string };
+
+/** Everything the provider needs at run time; resolved in `configure`, never captured into state. */
+export interface ProviderSettings {
+  /** API base URL, ending in `/containerregistries`, without a trailing slash. */
+  baseUrl: string;
+  credentials: Credentials;
+  /** Per-request timeout. @default 30000 */
+  requestTimeoutMs: number;
+  /** Budget for all retry waits of one call. @default 60000 */
+  retryBudgetMs: number;
+}
+
+/** Reads one setting by full key (`ionoscloud:token`); Pulumi's `req.config.get` fits. */
+export type ConfigReader = (key: string) => string | undefined;
+
+/** The settings this provider reads: stack config key, then environment variable. */
+export const SETTING_SOURCES = {
+  token: ["ionoscloud:token", "IONOS_TOKEN"],
+  username: ["ionoscloud:username", "IONOS_USERNAME"],
+  password: ["ionoscloud:password", "IONOS_PASSWORD"],
+  endpoint: ["ionoscloud:endpoint", "IONOS_API_URL"],
+  requestTimeoutMs: ["ionos-registry-token:requestTimeoutMs", "IONOS_REGISTRY_TOKEN_TIMEOUT_MS"],
+  retryBudgetMs: ["ionos-registry-token:retryBudgetMs", "IONOS_REGISTRY_TOKEN_RETRY_BUDGET_MS"],
+} as const;
+
+/** A configuration mistake; its message says which keys or variables to set, and never echoes a secret. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
+
+/**
+ * Resolves the provider settings from stack config, falling back to the environment. Throws a
+ * {@link SettingsError} when credentials are missing or incomplete, a number is malformed, or credentials would
+ * travel over plain `http://` to anything but a loopback address.
+ */
+export function resolveSettings(
+  config: ConfigReader,
+  env: Record<string, string | undefined>,
+): ProviderSettings {
+  const read = (name: keyof typeof SETTING_SOURCES): string | undefined => {
+    const [key, variable] = SETTING_SOURCES[name];
+    const value = config(key) ?? env[variable];
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  };
+  const credentials = resolveCredentials(read("token"), read("username"), read("password"));
+  const baseUrl = normalizeEndpoint(read("endpoint") ?? DEFAULT_ENDPOINT);
+  const url = new URL(baseUrl);
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new SettingsError(
+      `Refusing to send IONOS credentials over plain http:// to ${url.host}: use https://, ` +
+        "or a loopback address (127.0.0.1, ::1, localhost) for a local emulator",
+    );
+  }
+  return {
+    baseUrl,
+    credentials,
+    requestTimeoutMs: readPositiveInt("requestTimeoutMs", read("requestTimeoutMs"), 30_000),
+    retryBudgetMs: readPositiveInt("retryBudgetMs", read("retryBudgetMs"), 60_000),
+  };
+}
+
+function resolveCredentials(token?: string, username?: string, password?: string): Credentials {
+  if (token) return { kind: "token", token };
+  if (username && password) return { kind: "basic", username, password };
+  if (username || password) {
+    const missing = username
+      ? "password (ionoscloud:password or IONOS_PASSWORD)"
+      : "username (ionoscloud:username or IONOS_USERNAME)";
+    throw new SettingsError(`IONOS credentials are incomplete: the ${missing} is missing`);
+  }
+  throw new SettingsError(
+    "IONOS credentials are missing: set a token with `pulumi config set --secret ionoscloud:token <token>` " +
+      "(or the IONOS_TOKEN environment variable), or a username and password with " +
+      "`pulumi config set ionoscloud:username <user>` and `pulumi config set --secret ionoscloud:password <password>` " +
+      "(or IONOS_USERNAME and IONOS_PASSWORD)",
+  );
+}
+
+/**
+ * Turns a configured endpoint into the API base URL, as the IONOS SDKs do: a missing scheme becomes `https://`,
+ * and `/containerregistries` is appended unless the path already ends with it.
+ */
+export function normalizeEndpoint(endpoint: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new SettingsError(`The IONOS endpoint ${JSON.stringify(endpoint)} is not a valid URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new SettingsError(
+      `The IONOS endpoint must use https:// (or http:// to a loopback address), got ${url.protocol}`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new SettingsError(
+      "The IONOS endpoint must not carry credentials; use ionoscloud:token or username/password",
+    );
+  }
+  const path = url.pathname.replace(/\/+$/, "");
+  const base = path.endsWith("/containerregistries") ? path : `${path}/containerregistries`;
+  return `${url.protocol}//${url.host}${base}`;
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost: the only hosts that may receive credentials over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The `Authorization` header value for the credentials. */
+export function authorizationHeader(credentials: Credentials): string {
+  return credentials.kind === "token"
+    ? `Bearer ${credentials.token}`
+    : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+}
+
+/** Every form in which the credentials could show up in text, for redaction and leak scans. */
+export function secretForms(credentials: Credentials): string[] {
+  const header = authorizationHeader(credentials);
+  return credentials.kind === "token"
+    ? [credentials.token, header]
+    : [credentials.password, header, header.slice("Basic ".length)];
+}
+
+function readPositiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new SettingsError(
+      `${name} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}

@@ -1,0 +1,220 @@
+import { generateName, NAME_PREFIX_PATTERN, TOKEN_NAME_PATTERN } from "./naming";
+import {
+  formatUtc,
+  normalizeActions,
+  parseRfc3339,
+  sameInstant,
+  SCOPE_ACTIONS,
+  SCOPE_TYPES,
+} from "./normalize";
+import { UNKNOWN, containsUnknown } from "./unknown";
+
+/** One rejected property, as Pulumi's `check` reports it. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Result of {@link checkTokenInputs}: inputs with defaults and canonical forms, plus any failures. */
+export interface CheckOutcome {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+}
+
+/** The token must outlive its creation by this much (the IONOS console's rule; an expired token is deleted). */
+export const MIN_EXPIRY_LEAD_MS = 60 * 60 * 1000;
+
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
+const INPUT_KEYS = ["registryId", "name", "namePrefix", "expiryDate", "status", "scopes"];
+const SCOPE_KEYS = ["name", "type", "actions"];
+const EXAMPLE_DATE = "2030-01-31T12:00:00Z";
+
+type Props = Record<string, unknown>;
+
+/**
+ * Validates and normalizes a token's inputs without any API call. Every bad property yields one failure with
+ * a reason a person can act on. Values still unknown at preview pass through untouched. `olds` are the
+ * previous checked inputs (empty on create and on replacement); `nowMs` is the clock for the expiry rule.
+ */
+export function checkTokenInputs(olds: Props, news: Props, nowMs: number): CheckOutcome {
+  const failures: CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
+  const inputs: Props = { ...news };
+
+  for (const key of Object.keys(news)) {
+    if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
+      fail(key, `"${key}" is not a RegistryToken input; expected one of ${INPUT_KEYS.join(", ")}`);
+    }
+  }
+  inputs.registryId = checkRegistryId(news.registryId, fail);
+  inputs.namePrefix = checkNamePrefix(news.namePrefix, fail);
+  inputs.name = checkName(olds, news.name, inputs.namePrefix, fail);
+  inputs.expiryDate = checkExpiryDate(olds.expiryDate, news.expiryDate, nowMs, fail);
+  inputs.status = checkStatus(news.status, fail);
+  inputs.scopes = checkScopes(news.scopes, fail);
+  return { inputs, failures };
+}
+
+type Fail = (property: string, reason: string) => void;
+
+function checkRegistryId(value: unknown, fail: Fail): unknown {
+  if (value === UNKNOWN) return value;
+  if (value == null || value === "") {
+    fail("registryId", "registryId is required: the UUID of the container registry that owns the token");
+  } else if (typeof value !== "string" || !UUID_PATTERN.test(value)) {
+    fail(
+      "registryId",
+      `registryId must be a registry UUID such as 1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17, got ${show(value)}`,
+    );
+  } else {
+    return value.toLowerCase();
+  }
+  return value;
+}
+
+function checkNamePrefix(value: unknown, fail: Fail): unknown {
+  if (value == null) return null;
+  if (value === UNKNOWN) return value;
+  if (typeof value !== "string" || !NAME_PREFIX_PATTERN.test(value)) {
+    fail(
+      "namePrefix",
+      `namePrefix must start with a letter and contain only letters, digits and hyphens, at most 54 characters, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkName(olds: Props, value: unknown, prefix: unknown, fail: Fail): unknown {
+  if (value === UNKNOWN) return value;
+  if (value == null) {
+    if (prefix === UNKNOWN) return UNKNOWN;
+    const usablePrefix = typeof prefix === "string" && NAME_PREFIX_PATTERN.test(prefix) ? prefix : "token";
+    // Keep a generated name for the token's whole life: reuse it while the prefix is unchanged.
+    const previous = olds.name;
+    const keep =
+      typeof previous === "string" && olds.namePrefix === prefix && previous.startsWith(`${usablePrefix}-`);
+    return keep ? previous : generateName(usablePrefix);
+  }
+  if (typeof value !== "string") {
+    fail("name", `name must be a string, got ${show(value)}`);
+  } else if (!TOKEN_NAME_PATTERN.test(value)) {
+    fail("name", `name ${show(value)} is invalid: ${explainName(value)}`);
+  }
+  return value;
+}
+
+function explainName(name: string): string {
+  if (name.length < 2 || name.length > 63)
+    return `it must be 2 to 63 characters long (it has ${name.length})`;
+  if (!/^[A-Za-z]/.test(name)) return "it must start with a letter";
+  if (!/[A-Za-z0-9]$/.test(name)) return "it must end with a letter or a digit";
+  return "only letters, digits and hyphens are allowed";
+}
+
+function checkExpiryDate(old: unknown, value: unknown, nowMs: number, fail: Fail): unknown {
+  if (value === UNKNOWN) return value;
+  if (value == null || value === "") return null;
+  const ms = typeof value === "string" ? parseRfc3339(value) : undefined;
+  if (ms === undefined) {
+    fail(
+      "expiryDate",
+      `expiryDate must be an RFC 3339 date-time such as ${EXAMPLE_DATE} (or a Date), got ${show(value)}`,
+    );
+    return value;
+  }
+  const normalized = formatUtc(ms);
+  const changed = !sameInstant(typeof old === "string" ? old : null, normalized);
+  if (changed && ms < nowMs + MIN_EXPIRY_LEAD_MS) {
+    fail(
+      "expiryDate",
+      `expiryDate ${normalized} must be at least one hour in the future (now: ${formatUtc(nowMs)}); ` +
+        "IONOS deletes a token once it expires",
+    );
+  }
+  return normalized;
+}
+
+function checkStatus(value: unknown, fail: Fail): unknown {
+  if (value === UNKNOWN) return value;
+  if (value == null) return "enabled";
+  if (value !== "enabled" && value !== "disabled") {
+    fail("status", `status must be "enabled" or "disabled" (lower case), got ${show(value)}`);
+  }
+  return value;
+}
+
+function checkScopes(value: unknown, fail: Fail): unknown {
+  if (value === UNKNOWN) return value;
+  if (value == null) return [];
+  if (!Array.isArray(value)) {
+    fail("scopes", `scopes must be a list of { name, type, actions }, got ${show(value)}`);
+    return value;
+  }
+  const seen = new Map<string, number>();
+  return value.map((scope, i) => {
+    if (containsUnknown(scope)) return scope;
+    const checked = checkScope(scope, `scopes[${i}]`, fail);
+    if (checked) {
+      const key = JSON.stringify([checked.type, checked.name]);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        fail(
+          `scopes[${i}]`,
+          `scopes[${i}] repeats scopes[${first}] (type ${checked.type}, name "${checked.name}"): merge their actions`,
+        );
+      } else {
+        seen.set(key, i);
+      }
+    }
+    return checked ?? scope;
+  });
+}
+
+function checkScope(
+  scope: unknown,
+  path: string,
+  fail: Fail,
+): { name: string; type: string; actions: string[] } | undefined {
+  if (scope === null || typeof scope !== "object" || Array.isArray(scope)) {
+    fail(path, `${path} must be an object { name, type, actions }, got ${show(scope)}`);
+    return undefined;
+  }
+  const s = scope as Props;
+  let ok = true;
+  const bad = (field: string, reason: string) => {
+    ok = false;
+    fail(`${path}.${field}`, `${path}.${field} ${reason}`);
+  };
+  for (const key of Object.keys(s)) {
+    if (!SCOPE_KEYS.includes(key)) bad(key, `is not a scope field; a scope has only name, type and actions`);
+  }
+  if (typeof s.name !== "string" || s.name.trim() === "") {
+    bad("name", `must be a non-empty repository name or pattern ("*" for all), got ${show(s.name)}`);
+  }
+  if (!(SCOPE_TYPES as readonly unknown[]).includes(s.type)) {
+    bad("type", `must be "repository" or "registry", got ${show(s.type)}`);
+  }
+  if (!Array.isArray(s.actions) || s.actions.length === 0) {
+    bad("actions", `must be a non-empty list drawn from ${SCOPE_ACTIONS.join(", ")}, got ${show(s.actions)}`);
+  } else {
+    s.actions.forEach((action, j) => {
+      if (!(SCOPE_ACTIONS as readonly unknown[]).includes(action)) {
+        bad(`actions[${j}]`, `must be one of ${SCOPE_ACTIONS.join(", ")}, got ${show(action)}`);
+      }
+    });
+  }
+  return ok
+    ? { name: s.name as string, type: s.type as string, actions: normalizeActions(s.actions as string[]) }
+    : undefined;
+}
+
+/** A short, safe rendering of a user value for a message (inputs are never secret; cut long ones). */
+function show(value: unknown): string {
+  let text: string;
+  try {
+    text = value === undefined ? "undefined" : JSON.stringify(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
