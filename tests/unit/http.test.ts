@@ -1,0 +1,190 @@
+import { expect } from "chai";
+import * as sinon from "sinon";
+import { Response } from "node-fetch";
+import { HttpClient, type FetchLike, type HttpClientOptions } from "../../provider/client/http";
+import { IonosApiError } from "../../provider/client/errors";
+import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
+
+const SECRET = "Bearer super-secret-token-value";
+
+function client(fetch: FetchLike, extra: Partial<HttpClientOptions> = {}) {
+  return new HttpClient({
+    baseUrl: "http://127.0.0.1:9/containerregistries",
+    authorization: SECRET,
+    userAgent: "ionos-registry-token/test",
+    timeoutMs: 1000,
+    retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100 },
+    secrets: [SECRET, "super-secret-token-value"],
+    fetch,
+    sleep: async () => undefined,
+    random: () => 0.5,
+    ...extra,
+  });
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+const apiError = (status: number, message: string) =>
+  json(status, { httpStatus: status, messages: [{ errorCode: "x", message }] });
+const networkError = (code: string) => Object.assign(new Error(`request failed, reason: ${code}`), { code });
+const GET = { operation: "registriesTokensGet", method: "GET" as const, path: "/registries/r/tokens" };
+const POST = {
+  operation: "registriesTokensPost",
+  method: "POST" as const,
+  path: "/registries/r/tokens",
+  body: { properties: { name: "a" } },
+};
+
+describe("HttpClient (http.ts)", () => {
+  afterEach(() => sinon.restore());
+
+  it("sends auth, JSON and User-Agent headers to base + path", async () => {
+    const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().resolves(json(201, { id: "t" }));
+    const result = await client(fetch).send(POST);
+    expect(result).to.deep.equal({ status: 201, body: { id: "t" } });
+    const [url, init] = fetch.firstCall.args;
+    expect(url).to.equal("http://127.0.0.1:9/containerregistries/registries/r/tokens");
+    expect(init.method).to.equal("POST");
+    expect(init.headers).to.deep.include({
+      Authorization: SECRET,
+      "User-Agent": "ionos-registry-token/test",
+      "Content-Type": "application/json",
+      Accept: "application/json",
+    });
+    expect(JSON.parse(init.body as string)).to.deep.equal(POST.body);
+    expect(init.signal).to.exist;
+    expect(init.agent).to.exist;
+  });
+
+  it("encodes the query and reads an empty 204 as no body", async () => {
+    const fetch = sinon
+      .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
+      .resolves(new Response("", { status: 204 }));
+    const result = await client(fetch).send({ ...GET, query: { offset: "0", limit: "100" } });
+    expect(fetch.firstCall.args[0]).to.match(/\?offset=0&limit=100$/);
+    expect(result).to.deep.equal({ status: 204, body: undefined });
+  });
+
+  it("retries GET on 503 and network errors, then succeeds", async () => {
+    const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>();
+    fetch.onCall(0).resolves(apiError(503, "busy"));
+    fetch.onCall(1).rejects(networkError("ECONNRESET"));
+    fetch.onCall(2).resolves(json(200, { ok: 1 }));
+    expect((await client(fetch).send(GET)).body).to.deep.equal({ ok: 1 });
+    expect(fetch.callCount).to.equal(3);
+  });
+
+  it("waits with exponential backoff and full jitter (fake timers)", async () => {
+    const clock = sinon.useFakeTimers({ now: 0, toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>();
+    fetch.onCall(0).resolves(apiError(502, "bad gateway"));
+    fetch.onCall(1).resolves(apiError(502, "bad gateway"));
+    fetch.onCall(2).resolves(json(200, {}));
+    const c = client(fetch, { sleep: undefined, now: () => Date.now(), random: () => 0.999 });
+    const done = c.send(GET);
+    await clock.tickAsync(98);
+    expect(fetch.callCount).to.equal(1); // first wait: floor(0.999 × 100) = 99 ms
+    await clock.tickAsync(1);
+    expect(fetch.callCount).to.equal(2);
+    await clock.tickAsync(198);
+    expect(fetch.callCount).to.equal(2); // second wait: floor(0.999 × 200) = 199 ms
+    await clock.tickAsync(1);
+    await done;
+    expect(fetch.callCount).to.equal(3);
+  });
+
+  it("honours Retry-After on 429, for POST too", async () => {
+    const sleep = sinon.stub<[number], Promise<void>>().resolves();
+    const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>();
+    fetch.onCall(0).resolves(json(429, { httpStatus: 429, messages: [] }, { "Retry-After": "2" }));
+    fetch.onCall(1).resolves(json(201, { id: "t" }));
+    await client(fetch, { sleep }).send(POST);
+    expect(sleep.firstCall.args[0]).to.equal(2000);
+  });
+
+  it("does not retry POST on 5xx or on a reset after sending, and marks it ambiguous", async () => {
+    for (const outcome of [
+      () => Promise.resolve(apiError(503, "x")),
+      () => Promise.reject(networkError("ECONNRESET")),
+    ]) {
+      const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().callsFake(outcome);
+      const error = await client(fetch)
+        .send(POST)
+        .catch((e) => e);
+      expect(fetch.callCount).to.equal(1);
+      expect(IonosApiError.isInstance(error)).to.equal(true);
+      expect(error.ambiguous).to.equal(true);
+    }
+  });
+
+  it("retries POST when the connection was refused (never sent)", async () => {
+    const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>();
+    fetch.onCall(0).rejects(networkError("ECONNREFUSED"));
+    fetch.onCall(1).resolves(json(201, { id: "t" }));
+    expect((await client(fetch).send(POST)).status).to.equal(201);
+  });
+
+  it("times out a hanging request and reports it", async () => {
+    const fetch: FetchLike = (_url, init) =>
+      new Promise((_resolve, reject) => {
+        (init.signal as unknown as AbortSignal).addEventListener("abort", () =>
+          reject(Object.assign(new Error("aborted"), { name: "AbortError" })),
+        );
+      });
+    const error = await client(fetch, { timeoutMs: 20, retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 2 } })
+      .send(GET)
+      .catch((e) => e);
+    expect(error).to.be.instanceOf(IonosApiError);
+    expect(error.status).to.equal(0);
+    expect(error.attempts).to.equal(2);
+    expect(error.message).to.match(/no response \(timeout\) after 2 attempts/);
+  });
+
+  it("gives up after maxAttempts and names operation, route, status and API message", async () => {
+    const fetch = sinon
+      .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
+      .callsFake(async () => apiError(503, "maintenance"));
+    const error = await client(fetch)
+      .send(GET)
+      .catch((e) => e);
+    expect(fetch.callCount).to.equal(DEFAULT_RETRY_POLICY.maxAttempts);
+    expect(error.message).to.equal(
+      `IONOS API registriesTokensGet (GET /registries/r/tokens) failed with HTTP 503 after ${DEFAULT_RETRY_POLICY.maxAttempts} attempts: maintenance`,
+    );
+  });
+
+  it("does not retry 4xx other than 429", async () => {
+    const fetch = sinon
+      .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
+      .resolves(apiError(400, "name is invalid"));
+    const error = await client(fetch)
+      .send(GET)
+      .catch((e) => e);
+    expect(fetch.callCount).to.equal(1);
+    expect(error.status).to.equal(400);
+    expect(error.messages).to.deep.equal([{ errorCode: "x", message: "name is invalid" }]);
+  });
+
+  it("redacts credentials echoed by the API from error messages", async () => {
+    const fetch = sinon
+      .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
+      .resolves(apiError(401, `bad header ${SECRET}`));
+    const error = await client(fetch)
+      .send(GET)
+      .catch((e) => e);
+    expect(error.message).to.not.include("super-secret-token-value");
+    expect(JSON.stringify(error)).to.not.include("super-secret-token-value");
+    expect(error.message).to.include("[redacted]");
+  });
+
+  it("treats an unreadable 2xx body as a lost answer", async () => {
+    const fetch = sinon
+      .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
+      .callsFake(async () => new Response("{not json", { status: 201 }));
+    const error = await client(fetch)
+      .send(POST)
+      .catch((e) => e);
+    expect(error.ambiguous).to.equal(true);
+    expect(error.message).to.match(/unreadable response body/);
+  });
+});

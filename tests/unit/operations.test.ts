@@ -1,0 +1,288 @@
+import { expect } from "chai";
+import * as sinon from "sinon";
+import { IonosApiError } from "../../provider/client/errors";
+import type { WireToken } from "../../provider/client/models";
+import type { TokensApi } from "../../provider/client/tokens";
+import { createToken, deleteToken, readToken, updateToken } from "../../provider/operations";
+import type { TokenInputs } from "../../provider/types";
+
+const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";
+const TOKEN = "8fb592e4-494c-11ed-b878-0242ac120002";
+const ID = `${REGISTRY}/${TOKEN}`;
+const NOW = Date.parse("2030-01-01T00:00:00Z");
+const inputs: TokenInputs = {
+  registryId: REGISTRY,
+  name: "ci",
+  namePrefix: null,
+  expiryDate: null,
+  status: "enabled",
+  scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+};
+
+function wire(
+  overrides: Partial<WireToken["properties"]> = {},
+  createdDate = "2030-01-01T00:00:00Z",
+  id = TOKEN,
+): WireToken {
+  return {
+    id,
+    metadata: { createdDate, state: "enabled" },
+    properties: {
+      name: "ci",
+      credentials: { username: "ci", password: "" },
+      expiryDate: null,
+      scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+      status: "enabled",
+      ...overrides,
+    },
+  };
+}
+
+function apiError(status: number, method = "POST", ambiguous = false): IonosApiError {
+  return new IonosApiError({
+    operation: "op",
+    method,
+    route: "/r",
+    status,
+    messages: [],
+    retryable: false,
+    attempts: 1,
+    ambiguous,
+  });
+}
+
+function fakeApi() {
+  return {
+    list: sinon.stub(),
+    findByName: sinon.stub(),
+    get: sinon.stub(),
+    create: sinon.stub(),
+    put: sinon.stub(),
+    patch: sinon.stub(),
+    delete: sinon.stub().resolves(),
+  };
+}
+const asApi = (f: ReturnType<typeof fakeApi>) => f as unknown as TokensApi;
+
+describe("operations.ts", () => {
+  afterEach(() => sinon.restore());
+
+  describe("createToken", () => {
+    it("POSTs the properties and returns every output with the password", async () => {
+      const api = fakeApi();
+      api.create.resolves(wire({ credentials: { username: "ci", password: "pw-1" } }));
+      const { id, outs } = await createToken(asApi(api), inputs, () => NOW);
+      expect(api.create.firstCall.args).to.deep.equal([
+        REGISTRY,
+        {
+          name: "ci",
+          expiryDate: null,
+          scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+          status: "enabled",
+        },
+      ]);
+      expect(id).to.equal(ID);
+      expect(outs).to.deep.equal({
+        ...inputs,
+        tokenId: TOKEN,
+        username: "ci",
+        password: "pw-1",
+        createdDate: "2030-01-01T00:00:00Z",
+      });
+    });
+
+    it("reports a name conflict (409) clearly", async () => {
+      const api = fakeApi();
+      api.create.rejects(apiError(409));
+      const error = await createToken(asApi(api), inputs).catch((e) => e);
+      expect(error.message).to.match(/A token named "ci" already exists in registry/);
+      expect(api.delete.called).to.equal(false);
+    });
+
+    it("after a lost answer, deletes the token that attempt created and retries", async () => {
+      const api = fakeApi();
+      api.create.onCall(0).rejects(apiError(0, "POST", true));
+      api.create
+        .onCall(1)
+        .resolves(
+          wire(
+            { credentials: { username: "ci", password: "pw-2" } },
+            "2030-01-01T00:00:01Z",
+            "ffffffff-494c-11ed-b878-0242ac120002",
+          ),
+        );
+      api.findByName.resolves(wire({}, "2030-01-01T00:00:00Z"));
+      const { outs } = await createToken(asApi(api), inputs, () => NOW);
+      expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
+      expect(outs.password).to.equal("pw-2");
+      expect(api.create.callCount).to.equal(2);
+    });
+
+    it("after a lost answer with no token found, simply retries", async () => {
+      const api = fakeApi();
+      api.create.onCall(0).rejects(apiError(502, "POST", true));
+      api.create.onCall(1).resolves(wire({ credentials: { username: "ci", password: "pw" } }));
+      api.findByName.resolves(undefined);
+      await createToken(asApi(api), inputs, () => NOW);
+      expect(api.delete.called).to.equal(false);
+      expect(api.create.callCount).to.equal(2);
+    });
+
+    it("never deletes a token that existed before the attempt", async () => {
+      const api = fakeApi();
+      api.create.rejects(apiError(0, "POST", true));
+      api.findByName.resolves(wire({}, "2029-06-01T00:00:00Z"));
+      const error = await createToken(asApi(api), inputs, () => NOW).catch((e) => e);
+      expect(error.message).to.match(/already exists/);
+      expect(api.delete.called).to.equal(false);
+    });
+
+    it("gives up after three lost answers, leaving no token behind", async () => {
+      const api = fakeApi();
+      api.create.rejects(apiError(500, "POST", true));
+      api.findByName.resolves(wire({}, "2030-01-01T00:00:00Z"));
+      const error = await createToken(asApi(api), inputs, () => NOW).catch((e) => e);
+      expect(IonosApiError.isInstance(error)).to.equal(true);
+      expect(api.create.callCount).to.equal(3);
+      expect(api.delete.callCount).to.equal(3);
+    });
+
+    it("says the state is uncertain when the lookup fails too", async () => {
+      const api = fakeApi();
+      api.create.rejects(apiError(0, "POST", true));
+      api.findByName.rejects(new Error("lookup broke"));
+      const error = await createToken(asApi(api), inputs, () => NOW).catch((e) => e);
+      expect(error.message).to.match(/may have been created.*lookup broke.*pulumi refresh/s);
+    });
+
+    it("deletes a token created without a password and fails", async () => {
+      const api = fakeApi();
+      api.create.resolves(wire());
+      const error = await createToken(asApi(api), inputs).catch((e) => e);
+      expect(error.message).to.match(/returned no password/);
+      expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
+    });
+
+    it("does not retry on a definite failure", async () => {
+      const api = fakeApi();
+      api.create.rejects(apiError(400));
+      expect((await createToken(asApi(api), inputs).catch((e) => e)).status).to.equal(400);
+      expect(api.findByName.called).to.equal(false);
+    });
+  });
+
+  describe("readToken", () => {
+    it("maps the live token and carries the stored password over", async () => {
+      const api = fakeApi();
+      api.get.resolves(wire({ status: "disabled", expiryDate: "2031-01-01T00:00:00.000Z" }));
+      const result = await readToken(asApi(api), ID, { password: "kept", namePrefix: "ci" });
+      expect(result.id).to.equal(ID);
+      expect(result.props).to.deep.include({
+        password: "kept",
+        status: "disabled",
+        expiryDate: "2031-01-01T00:00:00Z",
+        namePrefix: "ci",
+      });
+      expect(result.inputs).to.not.have.property("password");
+      expect(result.inputs).to.deep.include({ status: "disabled", name: "ci", registryId: REGISTRY });
+    });
+
+    it("returns an empty id when the token is gone", async () => {
+      const api = fakeApi();
+      api.get.rejects(apiError(404, "GET"));
+      expect(await readToken(asApi(api), ID, {})).to.deep.equal({ id: "" });
+    });
+
+    it("reads from the ID alone with an empty password and says why", async () => {
+      const api = fakeApi();
+      api.get.resolves(wire());
+      const warn = sinon.stub(console, "warn");
+      const result = await readToken(asApi(api), ID, {});
+      warn.restore();
+      expect(result.props?.password).to.equal("");
+      expect(result.props?.registryId).to.equal(REGISTRY);
+      expect(warn.firstCall.args[0]).to.match(/cannot be\s+recovered/);
+    });
+
+    it("rejects a malformed ID", async () => {
+      const error = await readToken(asApi(fakeApi()), "nope", {}).catch((e) => e);
+      expect(error.message).to.match(/expected "<registryId>\/<tokenId>"/);
+    });
+
+    it("propagates other errors", async () => {
+      const api = fakeApi();
+      api.get.rejects(apiError(500, "GET"));
+      expect((await readToken(asApi(api), ID, {}).catch((e) => e)).status).to.equal(500);
+    });
+  });
+
+  describe("updateToken", () => {
+    const olds = {
+      ...inputs,
+      tokenId: TOKEN,
+      username: "ci",
+      password: "pw-old",
+      createdDate: "2030-01-01T00:00:00Z",
+    };
+
+    it("PATCHes only what changed and keeps the password", async () => {
+      const api = fakeApi();
+      api.patch.resolves(wire({ status: "disabled" }));
+      const outs = await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" });
+      expect(api.patch.firstCall.args).to.deep.equal([REGISTRY, TOKEN, { status: "disabled" }]);
+      expect(outs.password).to.equal("pw-old");
+      expect(outs.status).to.equal("disabled");
+    });
+
+    it("sends expiryDate null to remove an expiry and the full scope list", async () => {
+      const api = fakeApi();
+      api.patch.resolves(wire());
+      await updateToken(
+        asApi(api),
+        ID,
+        { ...olds, expiryDate: "2031-01-01T00:00:00Z" },
+        { ...inputs, scopes: [] },
+      );
+      expect(api.patch.firstCall.args[2]).to.deep.equal({ expiryDate: null, scopes: [] });
+    });
+
+    it("makes no call when nothing the API holds changed", async () => {
+      const api = fakeApi();
+      const outs = await updateToken(asApi(api), ID, olds, { ...inputs, namePrefix: "other" });
+      expect(api.patch.called).to.equal(false);
+      expect(outs).to.deep.equal({ ...olds, namePrefix: "other" });
+    });
+
+    it("recreates a vanished token at the same id with PUT and a fresh password", async () => {
+      const api = fakeApi();
+      api.patch.rejects(apiError(404, "PATCH"));
+      api.put.resolves(wire({ status: "disabled", credentials: { username: "ci", password: "pw-new" } }));
+      const outs = await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" });
+      expect(api.put.firstCall.args.slice(0, 2)).to.deep.equal([REGISTRY, TOKEN]);
+      expect(api.put.firstCall.args[2]).to.deep.include({ name: "ci", status: "disabled" });
+      expect(outs.password).to.equal("pw-new");
+    });
+
+    it("refuses to move or rename in place", async () => {
+      const error = await updateToken(asApi(fakeApi()), ID, olds, { ...inputs, name: "other" }).catch(
+        (e) => e,
+      );
+      expect(error.message).to.match(/must be replaced/);
+    });
+  });
+
+  describe("deleteToken", () => {
+    it("DELETEs and treats 404 as success", async () => {
+      const api = fakeApi();
+      await deleteToken(asApi(api), ID);
+      expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
+      api.delete.rejects(apiError(404, "DELETE"));
+      await deleteToken(asApi(api), ID);
+    });
+    it("propagates other failures", async () => {
+      const api = fakeApi();
+      api.delete.rejects(apiError(503, "DELETE"));
+      expect((await deleteToken(asApi(api), ID).catch((e) => e)).status).to.equal(503);
+    });
+  });
+});

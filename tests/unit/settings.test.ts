@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import {
+  authorizationHeader,
+  normalizeEndpoint,
+  resolveSettings,
+  secretForms,
+  SettingsError,
+} from "../../provider/settings";
+
+const noConfig = () => undefined;
+const config = (values: Record<string, string>) => (key: string) => values[key];
+
+describe("settings.ts", () => {
+  it("reads stack config before the environment", () => {
+    const s = resolveSettings(config({ "ionoscloud:token": "cfg-token" }), { IONOS_TOKEN: "env-token" });
+    expect(s.credentials).to.deep.equal({ kind: "token", token: "cfg-token" });
+  });
+  it("falls back to IONOS_* variables", () => {
+    const s = resolveSettings(noConfig, {
+      IONOS_USERNAME: "u",
+      IONOS_PASSWORD: "p",
+      IONOS_API_URL: "http://127.0.0.1:9",
+    });
+    expect(s.credentials).to.deep.equal({ kind: "basic", username: "u", password: "p" });
+    expect(s.baseUrl).to.equal("http://127.0.0.1:9/containerregistries");
+  });
+  it("lets a token win over username and password", () => {
+    const s = resolveSettings(config({ "ionoscloud:username": "u", "ionoscloud:password": "p" }), {
+      IONOS_TOKEN: "t",
+    });
+    expect(s.credentials.kind).to.equal("token");
+  });
+  it("defaults to the production endpoint and sane timeouts", () => {
+    const s = resolveSettings(noConfig, { IONOS_TOKEN: "t" });
+    expect(s.baseUrl).to.equal("https://api.ionos.com/containerregistries");
+    expect(s.requestTimeoutMs).to.equal(30000);
+    expect(s.retryBudgetMs).to.equal(60000);
+  });
+  it("says which keys and variables to set when credentials are missing", () => {
+    expect(() => resolveSettings(noConfig, {})).to.throw(
+      SettingsError,
+      /ionoscloud:token.*IONOS_TOKEN.*IONOS_USERNAME and IONOS_PASSWORD/s,
+    );
+    expect(() => resolveSettings(noConfig, { IONOS_USERNAME: "u" })).to.throw(
+      /password \(ionoscloud:password or IONOS_PASSWORD\) is missing/,
+    );
+  });
+  it("never echoes a secret in its errors", () => {
+    try {
+      resolveSettings(noConfig, { IONOS_PASSWORD: "hunter2-very-secret" });
+      expect.fail("should throw");
+    } catch (e) {
+      expect((e as Error).message).to.not.include("hunter2");
+    }
+  });
+  it("refuses plain http to anything but loopback", () => {
+    expect(() =>
+      resolveSettings(noConfig, { IONOS_TOKEN: "t", IONOS_API_URL: "http://api.example.com" }),
+    ).to.throw(/plain http/);
+    for (const host of [
+      "http://127.0.0.1:8080",
+      "http://localhost:1",
+      "http://[::1]:2",
+      "http://127.4.5.6",
+    ]) {
+      expect(() => resolveSettings(noConfig, { IONOS_TOKEN: "t", IONOS_API_URL: host }), host).to.not.throw();
+    }
+  });
+  it("normalizes endpoints as the IONOS SDKs do", () => {
+    expect(normalizeEndpoint("api.ionos.com")).to.equal("https://api.ionos.com/containerregistries");
+    expect(normalizeEndpoint("https://api.ionos.com/")).to.equal("https://api.ionos.com/containerregistries");
+    expect(normalizeEndpoint("http://127.0.0.1:8080/containerregistries/")).to.equal(
+      "http://127.0.0.1:8080/containerregistries",
+    );
+    expect(() => normalizeEndpoint("ftp://x")).to.throw(/https/);
+    expect(() => normalizeEndpoint("https://user:pw@host")).to.throw(/must not carry credentials/);
+  });
+  it("rejects malformed tuning numbers", () => {
+    expect(() =>
+      resolveSettings(noConfig, { IONOS_TOKEN: "t", IONOS_REGISTRY_TOKEN_TIMEOUT_MS: "fast" }),
+    ).to.throw(/requestTimeoutMs/);
+    expect(
+      resolveSettings(config({ "ionos-registry-token:requestTimeoutMs": "500" }), { IONOS_TOKEN: "t" })
+        .requestTimeoutMs,
+    ).to.equal(500);
+  });
+  it("builds Bearer and Basic headers and lists every secret form", () => {
+    expect(authorizationHeader({ kind: "token", token: "abc" })).to.equal("Bearer abc");
+    const basic = { kind: "basic" as const, username: "u", password: "p" };
+    expect(authorizationHeader(basic)).to.equal(`Basic ${Buffer.from("u:p").toString("base64")}`);
+    expect(secretForms(basic)).to.include(Buffer.from("u:p").toString("base64"));
+  });
+});
