@@ -27,7 +27,7 @@ const UPDATE_KEYS = {
  * Decides update vs replace between the stored outputs (`olds`) and the checked inputs (`news`), without any
  * API call. `__provider` and output-only properties are ignored, so a new provider version causes no diff.
  * Scopes compare as sets and dates as instants. A value still unknown counts as a change. A replacement that
- * keeps the same name in the same registry must delete first (names are unique per registry); any other
+ * keeps a user-chosen name in the same registry must delete first (names are unique per registry); any other
  * replacement creates the new token before deleting the old one.
  */
 export function diffToken(olds: Props, news: Props): TokenDiff {
@@ -35,12 +35,18 @@ export function diffToken(olds: Props, news: Props): TokenDiff {
   const updates = (Object.keys(UPDATE_KEYS) as (keyof typeof UPDATE_KEYS)[]).filter(
     (key) => containsUnknown(news[key]) || !UPDATE_KEYS[key](olds[key], news[key]),
   );
-  const sameNameAndRegistry =
-    !containsUnknown(news.name) && news.name === olds.name && news.registryId === olds.registryId;
+  // Set even without changes: the engine also replaces on `pulumi up --replace`, and then a token that keeps
+  // its user-chosen name must go first or its successor's POST hits 409. Generated names get a fresh suffix on
+  // every replacement, so those tokens are created before the old one is deleted.
+  const keepsUserChosenName =
+    !containsUnknown(news.name) &&
+    news.namePrefix == null &&
+    news.name === olds.name &&
+    news.registryId === olds.registryId;
   return {
     changes: replaces.length > 0 || updates.length > 0,
     replaces: [...replaces],
-    deleteBeforeReplace: replaces.length > 0 && sameNameAndRegistry,
+    deleteBeforeReplace: keepsUserChosenName,
     updates,
   };
 }

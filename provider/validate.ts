@@ -47,8 +47,10 @@ export function checkTokenInputs(olds: Props, news: Props, nowMs: number): Check
     }
   }
   inputs.registryId = checkRegistryId(news.registryId, fail);
-  inputs.namePrefix = checkNamePrefix(news.namePrefix, fail);
-  inputs.name = checkName(olds, news.name, inputs.namePrefix, fail);
+  const prefix = checkNamePrefix(news.namePrefix, fail);
+  inputs.name = checkName(olds, news.name, prefix, fail);
+  // namePrefix is kept only for a generated name: a null prefix marks a name the user chose.
+  inputs.namePrefix = news.name == null ? prefix : null;
   inputs.expiryDate = checkExpiryDate(olds.expiryDate, news.expiryDate, nowMs, fail);
   inputs.status = checkStatus(news.status, fail);
   inputs.scopes = checkScopes(news.scopes, fail);

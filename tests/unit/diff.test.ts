@@ -28,7 +28,7 @@ describe("diff (diff.ts)", () => {
     expect(diffToken(olds, { ...news, __provider: "new provider code" })).to.deep.equal({
       changes: false,
       replaces: [],
-      deleteBeforeReplace: false,
+      deleteBeforeReplace: true,
       updates: [],
     });
   });
@@ -54,7 +54,7 @@ describe("diff (diff.ts)", () => {
   ] as const) {
     it(`updates in place when ${key} becomes ${JSON.stringify(value)}`, () => {
       const d = diffToken(olds, { ...news, [key]: value });
-      expect(d).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false, updates: [key] });
+      expect(d).to.deep.include({ changes: true, replaces: [], updates: [key] });
     });
   }
 
@@ -68,6 +68,18 @@ describe("diff (diff.ts)", () => {
       replaces: ["name"],
       deleteBeforeReplace: false,
     });
+  });
+
+  it("deletes first when a forced replacement keeps a user-chosen name (e.g. pulumi up --replace)", () => {
+    // The name would clash with the old token's until it is gone: names are unique per registry.
+    expect(diffToken(olds, news).deleteBeforeReplace).to.equal(true);
+  });
+
+  it("creates first when a generated name is replaced (the replacement gets a fresh name)", () => {
+    const auto = { ...olds, name: "ci-abcd1234", namePrefix: "ci" };
+    expect(diffToken(auto, { ...news, name: "ci-abcd1234", namePrefix: "ci" }).deleteBeforeReplace).to.equal(
+      false,
+    );
   });
 
   it("replaces on a registry change, creating first", () => {

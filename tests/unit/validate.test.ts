@@ -103,6 +103,12 @@ describe("check (validate.ts)", () => {
       expect(name).to.have.length(63);
       expect(failedProperties({ registryId: REGISTRY, name })).to.deep.equal([]);
     });
+    it("keeps the prefix only for a generated name (null marks a user-chosen name)", () => {
+      expect(check({ registryId: REGISTRY, namePrefix: "ci" }).inputs.namePrefix).to.equal("ci");
+      expect(check({ registryId: REGISTRY, name: "fixed", namePrefix: "ci" }).inputs.namePrefix).to.equal(
+        null,
+      );
+    });
     it("rejects an invalid prefix", () => {
       expect(failedProperties({ registryId: REGISTRY, namePrefix: "9lives" })).to.deep.equal(["namePrefix"]);
       expect(failedProperties({ registryId: REGISTRY, namePrefix: `p${"x".repeat(54)}` })).to.deep.equal([
