@@ -1,4 +1,4 @@
-import { IonosApiError } from "./client/errors";
+import { isIonosApiError, type IonosApiError } from "./client/errors";
 import type { WireToken } from "./client/models";
 import type { TokensApi } from "./client/tokens";
 import { inputsOf, parseResourceId, patchBetween, resourceId, toOutputs, toWriteBody } from "./mapping";
@@ -38,8 +38,8 @@ export async function createToken(
     try {
       token = await api.create(inputs.registryId, body);
     } catch (error) {
-      if (IonosApiError.isInstance(error) && error.status === 409) throw nameTaken(inputs);
-      if (!IonosApiError.isInstance(error) || !error.ambiguous) throw error;
+      if (isIonosApiError(error) && error.status === 409) throw nameTaken(inputs);
+      if (!isIonosApiError(error) || !error.ambiguous) throw error;
       await removeOrphan(api, inputs, startedAt, error);
       if (attempt >= MAX_CREATE_ATTEMPTS) throw error;
       continue;
@@ -109,7 +109,7 @@ export async function readToken(
   try {
     token = await api.get(registryId, tokenId);
   } catch (error) {
-    if (IonosApiError.isInstance(error) && error.status === 404) return { id: "" };
+    if (isIonosApiError(error) && error.status === 404) return { id: "" };
     throw error;
   }
   const password = typeof props.password === "string" ? props.password : "";
@@ -146,7 +146,7 @@ export async function updateToken(
     const token = await api.patch(registryId, tokenId, patch);
     return toOutputs(registryId, token, password, news.namePrefix);
   } catch (error) {
-    if (!IonosApiError.isInstance(error) || error.status !== 404) throw error;
+    if (!isIonosApiError(error) || error.status !== 404) throw error;
   }
   const token = await api.put(registryId, tokenId, toWriteBody(news));
   const fresh = token.properties.credentials?.password;
@@ -159,6 +159,6 @@ export async function deleteToken(api: TokensApi, id: string): Promise<void> {
   try {
     await api.delete(registryId, tokenId);
   } catch (error) {
-    if (!IonosApiError.isInstance(error) || error.status !== 404) throw error;
+    if (!isIonosApiError(error) || error.status !== 404) throw error;
   }
 }

@@ -29,17 +29,19 @@ export const SETTING_SOURCES = {
   retryBudgetMs: ["ionos-registry-token:retryBudgetMs", "IONOS_REGISTRY_TOKEN_RETRY_BUDGET_MS"],
 } as const;
 
-/** A configuration mistake; its message says which keys or variables to set, and never echoes a secret. */
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingsError";
-  }
+/**
+ * A configuration mistake (an `Error` named `SettingsError`); its message says which keys or variables to set,
+ * and never echoes a secret. A factory, not a subclass: see `ionosApiError` for why.
+ */
+export function settingsError(message: string): Error {
+  const error = new Error(message);
+  error.name = "SettingsError";
+  return error;
 }
 
 /**
  * Resolves the provider settings from stack config, falling back to the environment. Throws a
- * {@link SettingsError} when credentials are missing or incomplete, a number is malformed, or credentials would
+ * `SettingsError` when credentials are missing or incomplete, a number is malformed, or credentials would
  * travel over plain `http://` to anything but a loopback address.
  */
 export function resolveSettings(
@@ -55,7 +57,7 @@ export function resolveSettings(
   const baseUrl = normalizeEndpoint(read("endpoint") ?? DEFAULT_ENDPOINT);
   const url = new URL(baseUrl);
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw new SettingsError(
+    throw settingsError(
       `Refusing to send IONOS credentials over plain http:// to ${url.host}: use https://, ` +
         "or a loopback address (127.0.0.1, ::1, localhost) for a local emulator",
     );
@@ -75,9 +77,9 @@ function resolveCredentials(token?: string, username?: string, password?: string
     const missing = username
       ? "password (ionoscloud:password or IONOS_PASSWORD)"
       : "username (ionoscloud:username or IONOS_USERNAME)";
-    throw new SettingsError(`IONOS credentials are incomplete: the ${missing} is missing`);
+    throw settingsError(`IONOS credentials are incomplete: the ${missing} is missing`);
   }
-  throw new SettingsError(
+  throw settingsError(
     "IONOS credentials are missing: set a token with `pulumi config set --secret ionoscloud:token <token>` " +
       "(or the IONOS_TOKEN environment variable), or a username and password with " +
       "`pulumi config set ionoscloud:username <user>` and `pulumi config set --secret ionoscloud:password <password>` " +
@@ -95,15 +97,15 @@ export function normalizeEndpoint(endpoint: string): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new SettingsError(`The IONOS endpoint ${JSON.stringify(endpoint)} is not a valid URL`);
+    throw settingsError(`The IONOS endpoint ${JSON.stringify(endpoint)} is not a valid URL`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new SettingsError(
+    throw settingsError(
       `The IONOS endpoint must use https:// (or http:// to a loopback address), got ${url.protocol}`,
     );
   }
   if (url.username || url.password) {
-    throw new SettingsError(
+    throw settingsError(
       "The IONOS endpoint must not carry credentials; use ionoscloud:token or username/password",
     );
   }
@@ -137,7 +139,7 @@ function readPositiveInt(name: string, value: string | undefined, fallback: numb
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) {
-    throw new SettingsError(
+    throw settingsError(
       `${name} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`,
     );
   }

@@ -25,47 +25,33 @@ export interface IonosApiErrorDetails {
   cause?: string;
 }
 
-/**
- * Brand property for {@link IonosApiError.isInstance}. A string, not a Symbol: Pulumi's closure serializer
- * cannot reproduce Symbol values, and this module is serialized into the provider code.
- */
+/** Brand property for {@link isIonosApiError}; survives duplicate copies of this module. */
 const BRAND = "__isIonosApiError";
 
 /**
- * The one error type of the API client. Its message names the operation, the HTTP status, the API's first
- * message and the registry/token ids — and nothing secret: no header, no body (a 201 body carries the
- * password), no credential.
+ * The one error type of the API client: a real `Error` carrying {@link IonosApiErrorDetails}. Its message names
+ * the operation, the HTTP status, the API's first message and the registry/token ids — and nothing secret: no
+ * header, no body (a 201 body carries the password), no credential.
  */
-export class IonosApiError extends Error implements IonosApiErrorDetails {
-  readonly operation: string;
-  readonly method: string;
-  readonly route: string;
-  readonly status: number;
-  readonly messages: WireErrorMessage[];
-  readonly retryable: boolean;
-  readonly attempts: number;
-  readonly ambiguous: boolean;
-  override readonly cause?: string;
+export interface IonosApiError extends Error, Omit<IonosApiErrorDetails, "cause"> {
+  name: "IonosApiError";
+  cause?: string;
+}
 
-  constructor(details: IonosApiErrorDetails) {
-    super(describeFailure(details));
-    this.name = "IonosApiError";
-    this.operation = details.operation;
-    this.method = details.method;
-    this.route = details.route;
-    this.status = details.status;
-    this.messages = details.messages;
-    this.retryable = details.retryable;
-    this.attempts = details.attempts;
-    this.ambiguous = details.ambiguous;
-    this.cause = details.cause;
-    Object.defineProperty(this, BRAND, { value: true });
-  }
+/**
+ * Creates an {@link IonosApiError}. A factory rather than an `Error` subclass: Pulumi's closure serializer
+ * rewrites classes into functions that call `Error.call(this, message)`, which leaves the message empty.
+ */
+export function ionosApiError(details: IonosApiErrorDetails): IonosApiError {
+  const error = new Error(describeFailure(details)) as IonosApiError;
+  error.name = "IonosApiError";
+  Object.assign(error, details, { [BRAND]: true });
+  return error;
+}
 
-  /** Brand check that also works across duplicate copies of this module (e.g. inside serialized code). */
-  static isInstance(value: unknown): value is IonosApiError {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[BRAND] === true;
-  }
+/** True when `value` was made by {@link ionosApiError}. */
+export function isIonosApiError(value: unknown): value is IonosApiError {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[BRAND] === true;
 }
 
 function describeFailure(d: IonosApiErrorDetails): string {

@@ -1,6 +1,6 @@
 import type { Agent } from "http";
 import type { RequestInit, Response } from "node-fetch";
-import { IonosApiError, redact } from "./errors";
+import { ionosApiError, redact, type IonosApiError } from "./errors";
 import type { WireErrorBody, WireErrorMessage } from "./models";
 import { isRetryable, nextDelay, parseRetryAfter, type AttemptOutcome, type RetryPolicy } from "./retry";
 
@@ -147,7 +147,7 @@ export class HttpClient {
     const status = outcome.kind === "response" ? outcome.status : 0;
     const ambiguous =
       call.method !== "GET" && (outcome.kind === "network" ? outcome.sent : status >= 500 || status === 408);
-    return new IonosApiError({
+    return ionosApiError({
       operation: call.operation,
       method: call.method,
       route: call.path,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as sinon from "sinon";
 import { Response } from "node-fetch";
 import { HttpClient, type FetchLike, type HttpClientOptions } from "../../provider/client/http";
-import { IonosApiError } from "../../provider/client/errors";
+import { isIonosApiError } from "../../provider/client/errors";
 import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
 
 const SECRET = "Bearer super-secret-token-value";
@@ -112,7 +112,7 @@ describe("HttpClient (http.ts)", () => {
         .send(POST)
         .catch((e) => e);
       expect(fetch.callCount).to.equal(1);
-      expect(IonosApiError.isInstance(error)).to.equal(true);
+      expect(isIonosApiError(error)).to.equal(true);
       expect(error.ambiguous).to.equal(true);
     }
   });
@@ -134,7 +134,8 @@ describe("HttpClient (http.ts)", () => {
     const error = await client(fetch, { timeoutMs: 20, retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 2 } })
       .send(GET)
       .catch((e) => e);
-    expect(error).to.be.instanceOf(IonosApiError);
+    expect(isIonosApiError(error)).to.equal(true);
+    expect(error).to.be.instanceOf(Error);
     expect(error.status).to.equal(0);
     expect(error.attempts).to.equal(2);
     expect(error.message).to.match(/no response \(timeout\) after 2 attempts/);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as sinon from "sinon";
-import { IonosApiError } from "../../provider/client/errors";
+import { ionosApiError, isIonosApiError } from "../../provider/client/errors";
 import type { WireToken } from "../../provider/client/models";
 import type { TokensApi } from "../../provider/client/tokens";
 import { createToken, deleteToken, readToken, updateToken } from "../../provider/operations";
@@ -38,8 +38,8 @@ function wire(
   };
 }
 
-function apiError(status: number, method = "POST", ambiguous = false): IonosApiError {
-  return new IonosApiError({
+function apiError(status: number, method = "POST", ambiguous = false) {
+  return ionosApiError({
     operation: "op",
     method,
     route: "/r",
@@ -142,7 +142,7 @@ describe("operations.ts", () => {
       api.create.rejects(apiError(500, "POST", true));
       api.findByName.resolves(wire({}, "2030-01-01T00:00:00Z"));
       const error = await createToken(asApi(api), inputs, () => NOW).catch((e) => e);
-      expect(IonosApiError.isInstance(error)).to.equal(true);
+      expect(isIonosApiError(error)).to.equal(true);
       expect(api.create.callCount).to.equal(3);
       expect(api.delete.callCount).to.equal(3);
     });

@@ -4,7 +4,6 @@ import {
   normalizeEndpoint,
   resolveSettings,
   secretForms,
-  SettingsError,
 } from "../../provider/settings";
 
 const noConfig = () => undefined;
@@ -38,12 +37,22 @@ describe("settings.ts", () => {
   });
   it("says which keys and variables to set when credentials are missing", () => {
     expect(() => resolveSettings(noConfig, {})).to.throw(
-      SettingsError,
       /ionoscloud:token.*IONOS_TOKEN.*IONOS_USERNAME and IONOS_PASSWORD/s,
     );
     expect(() => resolveSettings(noConfig, { IONOS_USERNAME: "u" })).to.throw(
       /password \(ionoscloud:password or IONOS_PASSWORD\) is missing/,
     );
+  });
+  it("throws real Errors named SettingsError", () => {
+    const error = (() => {
+      try {
+        resolveSettings(noConfig, {});
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).to.be.instanceOf(Error);
+    expect(error?.name).to.equal("SettingsError");
   });
   it("never echoes a secret in its errors", () => {
     try {
