@@ -13,7 +13,7 @@ export interface TokenDiff {
 
 type Props = Record<string, unknown>;
 
-/** Properties whose change needs a new token: the API cannot move a token or rename it. */
+/** Properties whose change needs a new token: the API cannot move a token or rename it. (Rotation adds two.) */
 const REPLACE_KEYS = ["registryId", "name"] as const;
 
 /** Properties PATCH can change in place, each with its own notion of equality. */
@@ -31,7 +31,17 @@ const UPDATE_KEYS = {
  * replacement creates the new token before deleting the old one.
  */
 export function diffToken(olds: Props, news: Props): TokenDiff {
-  const replaces = REPLACE_KEYS.filter((key) => containsUnknown(news[key]) || news[key] !== olds[key]);
+  const replaces: string[] = REPLACE_KEYS.filter(
+    (key) => containsUnknown(news[key]) || news[key] !== olds[key],
+  );
+  if (
+    containsUnknown(news.rotationTriggers) ||
+    canonicalJson(news.rotationTriggers) !== canonicalJson(olds.rotationTriggers)
+  ) {
+    replaces.push("rotationTriggers");
+  }
+  // A rotation that `check` found due (the token entered its rotateBefore window) replaces the token.
+  if (news.rotationDue != null) replaces.push("rotationDue");
   const updates = (Object.keys(UPDATE_KEYS) as (keyof typeof UPDATE_KEYS)[]).filter(
     (key) => containsUnknown(news[key]) || !UPDATE_KEYS[key](olds[key], news[key]),
   );
@@ -45,8 +55,19 @@ export function diffToken(olds: Props, news: Props): TokenDiff {
     news.registryId === olds.registryId;
   return {
     changes: replaces.length > 0 || updates.length > 0,
-    replaces: [...replaces],
+    replaces,
     deleteBeforeReplace: keepsUserChosenName,
     updates,
   };
+}
+
+/** JSON with object keys sorted, so maps that differ only in key order compare equal; undefined counts as null. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
 }

@@ -4,7 +4,13 @@ import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { TokensApi } from "./client/tokens";
 import { diffToken } from "./diff";
 import { createToken, deleteToken, readToken, updateToken } from "./operations";
-import { authorizationHeader, resolveSettings, secretForms, type ConfigReader } from "./settings";
+import {
+  authorizationHeader,
+  currentTime,
+  resolveSettings,
+  secretForms,
+  type ConfigReader,
+} from "./settings";
 import type { TokenInputs, TokenOutputs } from "./types";
 import { checkTokenInputs } from "./validate";
 import { USER_AGENT } from "./version";
@@ -33,7 +39,7 @@ export class RegistryTokenProvider implements pulumi.dynamic.ResourceProvider<To
     const outcome = checkTokenInputs(
       (olds ?? {}) as unknown as Record<string, unknown>,
       news as unknown as Record<string, unknown>,
-      Date.now(),
+      currentTime(process.env),
     );
     return { inputs: outcome.inputs as unknown as TokenInputs, failures: outcome.failures };
   }

@@ -1,6 +1,12 @@
 import type { WireToken, WireTokenPatch, WireTokenWrite } from "./client/models";
 import { normalizeActions, normalizeDate, sameInstant, sameScopes } from "./normalize";
-import type { RegistryTokenScope, RegistryTokenStatus, TokenInputs, TokenOutputs } from "./types";
+import type {
+  LocalInputs,
+  RegistryTokenScope,
+  RegistryTokenStatus,
+  TokenInputs,
+  TokenOutputs,
+} from "./types";
 
 /** The resource ID of a token: `<registryId>/<tokenId>`. */
 export function resourceId(registryId: string, tokenId: string): string {
@@ -42,21 +48,31 @@ export function patchBetween(olds: Partial<TokenOutputs>, news: TokenInputs): Wi
   return patch;
 }
 
+/** The provider-side inputs of `props` (state written by older versions may lack some: null then). */
+export function localInputsOf(props: Partial<LocalInputs>): LocalInputs {
+  return {
+    namePrefix: props.namePrefix ?? null,
+    expiresIn: props.expiresIn ?? null,
+    rotateBefore: props.rotateBefore ?? null,
+    rotationTriggers: props.rotationTriggers ?? null,
+  };
+}
+
 /**
  * The outputs for a live token. The password comes from the caller: the API returns it only when the token is
- * created, so every later read must carry the stored one over.
+ * created, so every later read must carry the stored one over. `local` are the inputs only the provider knows.
  */
 export function toOutputs(
   registryId: string,
   token: WireToken,
   password: string,
-  namePrefix: string | null,
+  local: Partial<LocalInputs>,
 ): TokenOutputs {
   const p = token.properties;
   return {
     registryId,
     name: p.name,
-    namePrefix,
+    ...localInputsOf(local),
     expiryDate: normalizeDate(p.expiryDate ?? null),
     status: (p.status ?? "enabled") as RegistryTokenStatus,
     scopes: (p.scopes ?? []).map((s) => ({
@@ -73,6 +89,6 @@ export function toOutputs(
 
 /** The input view of outputs (what `read` reports as the token's current inputs). */
 export function inputsOf(outputs: TokenOutputs): TokenInputs {
-  const { registryId, name, namePrefix, expiryDate, status, scopes } = outputs;
-  return { registryId, name, namePrefix, expiryDate, status, scopes };
+  const { registryId, name, expiryDate, status, scopes } = outputs;
+  return { registryId, name, ...localInputsOf(outputs), expiryDate, status, scopes };
 }

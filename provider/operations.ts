@@ -1,7 +1,15 @@
 import { isIonosApiError, type IonosApiError } from "./client/errors";
 import type { WireToken } from "./client/models";
 import type { TokensApi } from "./client/tokens";
-import { inputsOf, parseResourceId, patchBetween, resourceId, toOutputs, toWriteBody } from "./mapping";
+import {
+  inputsOf,
+  localInputsOf,
+  parseResourceId,
+  patchBetween,
+  resourceId,
+  toOutputs,
+  toWriteBody,
+} from "./mapping";
 import { parseRfc3339 } from "./normalize";
 import type { TokenInputs, TokenOutputs } from "./types";
 
@@ -54,7 +62,7 @@ export async function createToken(
     }
     return {
       id: resourceId(inputs.registryId, token.id),
-      outs: toOutputs(inputs.registryId, token, password, inputs.namePrefix),
+      outs: toOutputs(inputs.registryId, token, password, inputs),
     };
   }
 }
@@ -119,7 +127,7 @@ export async function readToken(
         "recovered for an existing token; the password output is empty. Replace the token to get a new one.",
     );
   }
-  const outs = toOutputs(registryId, token, password, props.namePrefix ?? null);
+  const outs = toOutputs(registryId, token, password, props);
   return { id: resourceId(registryId, token.id), props: outs, inputs: inputsOf(outs) };
 }
 
@@ -141,16 +149,19 @@ export async function updateToken(
   }
   const password = olds.password ?? "";
   const patch = patchBetween(olds, news);
-  if (Object.keys(patch).length === 0) return { ...(olds as TokenOutputs), ...news, password };
+  if (Object.keys(patch).length === 0) {
+    const { rotationDue: _due, ...inputs } = news;
+    return { ...(olds as TokenOutputs), ...inputs, ...localInputsOf(news), password };
+  }
   try {
     const token = await api.patch(registryId, tokenId, patch);
-    return toOutputs(registryId, token, password, news.namePrefix);
+    return toOutputs(registryId, token, password, news);
   } catch (error) {
     if (!isIonosApiError(error) || error.status !== 404) throw error;
   }
   const token = await api.put(registryId, tokenId, toWriteBody(news));
   const fresh = token.properties.credentials?.password;
-  return toOutputs(registryId, token, fresh || password, news.namePrefix);
+  return toOutputs(registryId, token, fresh || password, news);
 }
 
 /** Deletes a token; one that is already gone counts as deleted. */

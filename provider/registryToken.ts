@@ -18,8 +18,14 @@ export class RegistryToken extends pulumi.dynamic.Resource {
   declare readonly registryId: pulumi.Output<string>;
   /** The token name (given or generated). */
   declare readonly name: pulumi.Output<string>;
-  /** Prefix used for a generated name. */
+  /** Prefix used for a generated name (null when the name was given). */
   declare readonly namePrefix: pulumi.Output<string | null>;
+  /** The lifetime the expiry was planned from, if any. */
+  declare readonly expiresIn: pulumi.Output<string | null>;
+  /** The rotation window, if any. */
+  declare readonly rotateBefore: pulumi.Output<string | null>;
+  /** The values whose change replaces the token. */
+  declare readonly rotationTriggers: pulumi.Output<Record<string, unknown> | null>;
   /** Expiry as `YYYY-MM-DDTHH:MM:SSZ`, or null for none. */
   declare readonly expiryDate: pulumi.Output<string | null>;
   /** `enabled` or `disabled`. */

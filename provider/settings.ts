@@ -1,3 +1,5 @@
+import { parseRfc3339 } from "./normalize";
+
 /** Where the API lives when nothing else is configured. */
 export const DEFAULT_ENDPOINT = "https://api.ionos.com/containerregistries";
 
@@ -144,4 +146,24 @@ function readPositiveInt(name: string, value: string | undefined, fallback: numb
     );
   }
   return n;
+}
+
+/**
+ * The provider's notion of "now": `IONOS_REGISTRY_TOKEN_CLOCK` (RFC 3339) when set, else the real clock. It lets
+ * `pulumi preview` answer "which tokens would rotate on that date?", and makes rotation tests deterministic.
+ * An unreadable value is an error rather than silently ignored.
+ */
+export function currentTime(
+  env: Record<string, string | undefined>,
+  realNow: () => number = Date.now,
+): number {
+  const fixed = env.IONOS_REGISTRY_TOKEN_CLOCK;
+  if (fixed === undefined || fixed === "") return realNow();
+  const ms = parseRfc3339(fixed);
+  if (ms === undefined) {
+    throw settingsError(
+      `IONOS_REGISTRY_TOKEN_CLOCK must be an RFC 3339 date-time such as 2030-01-31T12:00:00Z, got ${JSON.stringify(fixed)}`,
+    );
+  }
+  return ms;
 }

@@ -40,24 +40,46 @@ export interface RegistryTokenArgs {
   namePrefix?: pulumi.Input<string>;
   /** When the token expires (RFC 3339 string or Date; at least one hour ahead). Absent or null: never. */
   expiryDate?: pulumi.Input<string | Date | null>;
+  /**
+   * Lifetime of the token instead of a fixed `expiryDate`, e.g. `"90d"`, `"12h"`, `"1d12h"` (≥ 1 hour). The
+   * expiry is set once, when the token is created, and kept until the token is replaced.
+   */
+  expiresIn?: pulumi.Input<string>;
+  /**
+   * With `expiresIn`: once the token is this close to its expiry (e.g. `"14d"`), the next `pulumi up` replaces
+   * it — a generated name gets a new token before the old one is deleted. Without it, IONOS deletes the token
+   * when it expires.
+   */
+  rotateBefore?: pulumi.Input<string>;
+  /** Any values; changing one of them replaces the token (like `keepers` of Pulumi's random provider). */
+  rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
   /** @default "enabled" */
   status?: pulumi.Input<RegistryTokenStatus>;
   /** What the token may do. @default [] (no permissions) */
   scopes?: pulumi.Input<pulumi.Input<RegistryTokenScopeArgs>[]>;
 }
 
+/** Inputs the provider keeps for itself: the API knows nothing of them. */
+export interface LocalInputs {
+  namePrefix: string | null;
+  expiresIn: string | null;
+  rotateBefore: string | null;
+  rotationTriggers: Record<string, unknown> | null;
+}
+
 /** Inputs after `check`: validated, defaults applied, dates in canonical UTC form. */
-export interface TokenInputs {
+export interface TokenInputs extends LocalInputs {
   registryId: string;
   name: string;
-  namePrefix: string | null;
   expiryDate: string | null;
   status: RegistryTokenStatus;
   scopes: RegistryTokenScope[];
+  /** Set by `check` when the token entered its rotation window: why it is being replaced. Not an output. */
+  rotationDue?: string | null;
 }
 
 /** Outputs of a `RegistryToken`, as stored in the state. `password` is a secret. */
-export interface TokenOutputs extends TokenInputs {
+export interface TokenOutputs extends Omit<TokenInputs, "rotationDue"> {
   tokenId: string;
   username: string;
   password: string;

@@ -1,4 +1,6 @@
+import { parseDuration } from "./duration";
 import { generateName, NAME_PREFIX_PATTERN, TOKEN_NAME_PATTERN } from "./naming";
+import { planExpiry } from "./rotation";
 import {
   formatUtc,
   normalizeActions,
@@ -25,7 +27,17 @@ export interface CheckOutcome {
 export const MIN_EXPIRY_LEAD_MS = 60 * 60 * 1000;
 
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
-const INPUT_KEYS = ["registryId", "name", "namePrefix", "expiryDate", "status", "scopes"];
+const INPUT_KEYS = [
+  "registryId",
+  "name",
+  "namePrefix",
+  "expiryDate",
+  "expiresIn",
+  "rotateBefore",
+  "rotationTriggers",
+  "status",
+  "scopes",
+];
 const SCOPE_KEYS = ["name", "type", "actions"];
 const EXAMPLE_DATE = "2030-01-31T12:00:00Z";
 
@@ -51,9 +63,10 @@ export function checkTokenInputs(olds: Props, news: Props, nowMs: number): Check
   inputs.name = checkName(olds, news.name, prefix, fail);
   // namePrefix is kept only for a generated name: a null prefix marks a name the user chose.
   inputs.namePrefix = news.name == null ? prefix : null;
-  inputs.expiryDate = checkExpiryDate(olds.expiryDate, news.expiryDate, nowMs, fail);
+  Object.assign(inputs, checkExpiry(olds, news, nowMs, fail));
   inputs.status = checkStatus(news.status, fail);
   inputs.scopes = checkScopes(news.scopes, fail);
+  inputs.rotationTriggers = checkRotationTriggers(news.rotationTriggers, fail);
   return { inputs, failures };
 }
 
@@ -111,6 +124,84 @@ function explainName(name: string): string {
   if (!/^[A-Za-z]/.test(name)) return "it must start with a letter";
   if (!/[A-Za-z0-9]$/.test(name)) return "it must end with a letter or a digit";
   return "only letters, digits and hyphens are allowed";
+}
+
+/**
+ * The expiry inputs: either a fixed `expiryDate`, or a lifetime `expiresIn` (with an optional rotation window
+ * `rotateBefore`) from which the expiry is planned; see `planExpiry`.
+ */
+function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail): Props {
+  const expiresIn = checkDuration("expiresIn", news.expiresIn, MIN_EXPIRY_LEAD_MS, fail);
+  const rotateBefore = checkDuration("rotateBefore", news.rotateBefore, 60_000, fail);
+  let consistent = true;
+  if (expiresIn !== null && news.expiryDate != null) {
+    consistent = false;
+    fail("expiresIn", "set either expiryDate (a fixed date) or expiresIn (a lifetime), not both");
+  }
+  if (rotateBefore !== null && expiresIn === null) {
+    consistent = false;
+    fail("rotateBefore", "rotateBefore needs expiresIn: a token is rotated before the end of its lifetime");
+  }
+  const lifetime = typeof expiresIn === "string" ? parseDuration(expiresIn) : undefined;
+  const window = typeof rotateBefore === "string" ? parseDuration(rotateBefore) : undefined;
+  if (lifetime !== undefined && window !== undefined && window >= lifetime) {
+    consistent = false;
+    fail("rotateBefore", `rotateBefore (${rotateBefore}) must be shorter than expiresIn (${expiresIn})`);
+  }
+  const policy = { expiresIn, rotateBefore };
+  if (expiresIn === null) {
+    return {
+      ...policy,
+      expiryDate: checkExpiryDate(olds.expiryDate, news.expiryDate, nowMs, fail),
+      rotationDue: null,
+    };
+  }
+  if (expiresIn === UNKNOWN) return { ...policy, expiryDate: UNKNOWN, rotationDue: null };
+  if (
+    lifetime === undefined ||
+    !consistent ||
+    (rotateBefore !== null && window === undefined && rotateBefore !== UNKNOWN)
+  ) {
+    return { ...policy, expiryDate: null, rotationDue: null };
+  }
+  if (rotateBefore === UNKNOWN) return { ...policy, expiryDate: UNKNOWN, rotationDue: UNKNOWN };
+  const plan = planExpiry(
+    { expiresIn: expiresIn as string, rotateBefore: rotateBefore as string | null },
+    olds,
+    nowMs,
+  );
+  return { ...policy, ...plan };
+}
+
+/** A duration input (`90d`, `12h`, `1d12h`, `30m`) of at least `minMs`; null when absent. */
+function checkDuration(property: string, value: unknown, minMs: number, fail: Fail): unknown {
+  if (value == null) return null;
+  if (value === UNKNOWN) return value;
+  const ms = typeof value === "string" ? parseDuration(value) : undefined;
+  if (ms === undefined) {
+    fail(
+      property,
+      `${property} must be a duration such as "90d", "12h" or "1d12h" (days, hours, minutes), got ${show(value)}`,
+    );
+  } else if (ms < minMs) {
+    fail(
+      property,
+      `${property} must be at least ${minMs >= 3600_000 ? "one hour" : "one minute"}, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkRotationTriggers(value: unknown, fail: Fail): unknown {
+  if (value == null) return null;
+  if (value === UNKNOWN) return value;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    fail(
+      "rotationTriggers",
+      `rotationTriggers must be a map of values (any change replaces the token), got ${show(value)}`,
+    );
+  }
+  return value;
 }
 
 function checkExpiryDate(old: unknown, value: unknown, nowMs: number, fail: Fail): unknown {

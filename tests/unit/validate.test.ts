@@ -238,7 +238,14 @@ describe("check (validate.ts)", () => {
     };
     const { inputs, failures } = check(news);
     expect(failures).to.deep.equal([]);
-    expect(inputs).to.deep.equal({ ...news, namePrefix: null });
+    expect(inputs).to.deep.equal({
+      ...news,
+      namePrefix: null,
+      expiresIn: null,
+      rotateBefore: null,
+      rotationDue: null,
+      rotationTriggers: null,
+    });
     expect(check({ ...valid, scopes: UNKNOWN }).inputs.scopes).to.equal(UNKNOWN);
     expect(check({ registryId: REGISTRY, namePrefix: UNKNOWN }).inputs.name).to.equal(UNKNOWN);
   });

@@ -1,0 +1,140 @@
+import { expect } from "chai";
+import { diffToken } from "../../provider/diff";
+import { parseDuration } from "../../provider/duration";
+import { planExpiry } from "../../provider/rotation";
+import { currentTime } from "../../provider/settings";
+import { UNKNOWN } from "../../provider/unknown";
+import { checkTokenInputs } from "../../provider/validate";
+
+const DAY = 24 * 3600_000;
+const T0 = Date.parse("2030-01-01T00:00:00Z");
+const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";
+const base = { registryId: REGISTRY, namePrefix: "ci", expiresIn: "30d", rotateBefore: "7d" };
+
+describe("rotation (duration.ts, rotation.ts, check and diff)", () => {
+  it("parses durations in days, hours and minutes", () => {
+    expect(parseDuration("90d")).to.equal(90 * DAY);
+    expect(parseDuration("1d12h30m")).to.equal(DAY + 12.5 * 3600_000);
+    expect(parseDuration("45m")).to.equal(45 * 60_000);
+    for (const bad of ["", "0d", "1w", "d", "12", "1h1d", "-1d", " 1d"])
+      expect(parseDuration(bad), bad).to.equal(undefined);
+  });
+
+  it("plans a fresh expiry of now + expiresIn for a new token", () => {
+    expect(planExpiry({ expiresIn: "30d", rotateBefore: "7d" }, {}, T0)).to.deep.equal({
+      expiryDate: "2030-01-31T00:00:00Z",
+      rotationDue: null,
+    });
+  });
+
+  it("keeps the planned expiry, with no rotation, until the window opens", () => {
+    const olds = { expiresIn: "30d", expiryDate: "2030-01-31T00:00:00Z" };
+    const policy = { expiresIn: "30d", rotateBefore: "7d" };
+    expect(planExpiry(policy, olds, T0 + 10 * DAY)).to.deep.equal({
+      expiryDate: "2030-01-31T00:00:00Z",
+      rotationDue: null,
+    });
+    expect(planExpiry(policy, olds, T0 + 23 * DAY - 1000).rotationDue).to.equal(null);
+  });
+
+  it("says why once the window is reached, deterministically for a given clock", () => {
+    const olds = { expiresIn: "30d", expiryDate: "2030-01-31T00:00:00Z" };
+    const plan = planExpiry({ expiresIn: "30d", rotateBefore: "7d" }, olds, T0 + 24 * DAY);
+    expect(plan).to.deep.equal({
+      expiryDate: "2030-01-31T00:00:00Z",
+      rotationDue: "expires 2030-01-31T00:00:00Z; rotateBefore 7d was reached at 2030-01-24T00:00:00Z",
+    });
+    expect(planExpiry({ expiresIn: "30d", rotateBefore: "7d" }, olds, T0 + 24 * DAY)).to.deep.equal(plan);
+  });
+
+  it("never rotates without rotateBefore, and re-plans when expiresIn changes", () => {
+    const olds = { expiresIn: "30d", expiryDate: "2030-01-31T00:00:00Z" };
+    expect(planExpiry({ expiresIn: "30d", rotateBefore: null }, olds, T0 + 40 * DAY).rotationDue).to.equal(
+      null,
+    );
+    expect(planExpiry({ expiresIn: "60d", rotateBefore: "7d" }, olds, T0).expiryDate).to.equal(
+      "2030-03-02T00:00:00Z",
+    );
+  });
+
+  describe("through check and diff", () => {
+    const created = checkTokenInputs({}, base, T0).inputs;
+    const outs = {
+      ...created,
+      tokenId: "t",
+      username: created.name,
+      password: "p",
+      createdDate: "2030-01-01T00:00:00Z",
+    };
+
+    it("a scheduled up before the window: no diff", () => {
+      const { inputs, failures } = checkTokenInputs(created, base, T0 + 20 * DAY);
+      expect(failures).to.deep.equal([]);
+      expect(inputs.name).to.equal(created.name);
+      expect(diffToken(outs, inputs).changes).to.equal(false);
+    });
+
+    it("a scheduled up inside the window: replace, new token first (generated name)", () => {
+      const { inputs } = checkTokenInputs(created, base, T0 + 25 * DAY);
+      expect(inputs.rotationDue).to.match(/^expires 2030-01-31T00:00:00Z; rotateBefore 7d/);
+      expect(diffToken(outs, inputs)).to.deep.include({
+        changes: true,
+        replaces: ["rotationDue"],
+        deleteBeforeReplace: false,
+      });
+      const replacement = checkTokenInputs({}, base, T0 + 25 * DAY).inputs;
+      expect(replacement.name).to.not.equal(created.name);
+      expect(replacement.expiryDate).to.equal("2030-02-25T00:00:00Z");
+      expect(replacement.rotationDue).to.equal(null);
+    });
+
+    it("a fixed name inside the window: replace, deleting first", () => {
+      const fixed = { ...base, name: "pinned", namePrefix: undefined };
+      const first = checkTokenInputs({}, fixed, T0).inputs;
+      const { inputs } = checkTokenInputs(first, fixed, T0 + 25 * DAY);
+      expect(diffToken({ ...outs, ...first }, inputs)).to.deep.include({
+        replaces: ["rotationDue"],
+        deleteBeforeReplace: true,
+      });
+    });
+
+    it("changing a rotation trigger replaces; reordering its keys does not", () => {
+      const withTriggers = checkTokenInputs({}, { ...base, rotationTriggers: { a: 1, b: "x" } }, T0).inputs;
+      const o = { ...outs, ...withTriggers };
+      const same = checkTokenInputs(withTriggers, { ...base, rotationTriggers: { b: "x", a: 1 } }, T0).inputs;
+      expect(diffToken(o, same).changes).to.equal(false);
+      const changed = checkTokenInputs(
+        withTriggers,
+        { ...base, rotationTriggers: { a: 2, b: "x" } },
+        T0,
+      ).inputs;
+      expect(diffToken(o, changed)).to.deep.include({ changes: true, replaces: ["rotationTriggers"] });
+      expect(diffToken(o, { ...same, rotationTriggers: { a: UNKNOWN } }).replaces).to.deep.equal([
+        "rotationTriggers",
+      ]);
+    });
+
+    it("rejects inconsistent settings naming the property", () => {
+      const props = (news: Record<string, unknown>) =>
+        checkTokenInputs({}, news, T0).failures.map((f) => f.property);
+      expect(props({ ...base, expiryDate: "2031-01-01T00:00:00Z" })).to.deep.equal(["expiresIn"]);
+      expect(props({ registryId: REGISTRY, rotateBefore: "7d" })).to.deep.equal(["rotateBefore"]);
+      expect(props({ ...base, rotateBefore: "30d" })).to.deep.equal(["rotateBefore"]);
+      expect(props({ ...base, expiresIn: "30 days" })).to.deep.equal(["expiresIn"]);
+      expect(props({ ...base, expiresIn: "30m", rotateBefore: undefined })).to.deep.equal(["expiresIn"]);
+      expect(props({ ...base, rotationTriggers: ["a"] })).to.deep.equal(["rotationTriggers"]);
+    });
+
+    it("passes unknown lifetimes through", () => {
+      const { inputs, failures } = checkTokenInputs({}, { ...base, expiresIn: UNKNOWN }, T0);
+      expect(failures).to.deep.equal([]);
+      expect(inputs.expiryDate).to.equal(UNKNOWN);
+    });
+  });
+
+  it("takes the clock from IONOS_REGISTRY_TOKEN_CLOCK when set", () => {
+    expect(currentTime({ IONOS_REGISTRY_TOKEN_CLOCK: "2030-01-01T00:00:00Z" })).to.equal(T0);
+    expect(currentTime({}, () => 42)).to.equal(42);
+    expect(() => currentTime({ IONOS_REGISTRY_TOKEN_CLOCK: "tomorrow" })).to.throw(/RFC 3339/);
+  });
+});
