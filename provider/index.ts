@@ -14,3 +14,4 @@ export type {
   TokenInputs,
   TokenOutputs,
 } from "./types";
+export { dockerConfigJson, renderDockerConfigJson, type DockerConfigJsonArgs } from "./dockerConfig";
