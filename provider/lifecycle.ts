@@ -1,67 +1,51 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { HttpClient } from "./client/http";
-import { DEFAULT_RETRY_POLICY } from "./client/retry";
-import { TokensApi } from "./client/tokens";
-import { diffToken } from "./diff";
-import { createToken, deleteToken, readToken, updateToken } from "./operations";
-import {
-  authorizationHeader,
-  currentTime,
-  resolveSettings,
-  secretForms,
-  type ConfigReader,
-} from "./settings";
+import type * as Runtime from "./runtime";
 import type { TokenInputs, TokenOutputs } from "./types";
-import { checkTokenInputs } from "./validate";
-import { USER_AGENT } from "./version";
 
 /**
- * The `RegistryToken` dynamic provider. Its methods only wire inputs through pure functions to the API client.
- *
- * Pulumi serializes this object, with everything its methods reference, into every resource's state. So it holds
- * nothing at construction; settings are read in `configure` (stack config, then environment) and the HTTP client
- * is built on first use, both inside Pulumi's provider host at run time — never in the program that serializes.
- * It keeps no per-resource state: one host serves all tokens of a deployment concurrently.
+ * Where the provider's implementation lives, by package name. Pulumi stores the serialized provider object in
+ * every resource's state; keeping the implementation out of it (it is `require`d inside the provider host, as
+ * the closure serializer itself does for any module under node_modules) keeps that copy small, and lets
+ * `refresh` and `destroy` run with the installed code. Inside this repository, `npm ci` links the package to
+ * itself (`scripts/link-self.mjs`) so the name resolves here too.
+ */
+export const RUNTIME_MODULE = "ionos-registry-token/dist/provider/runtime";
+
+function runtime(): typeof Runtime {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(RUNTIME_MODULE) as typeof Runtime;
+}
+
+/**
+ * The `RegistryToken` dynamic provider: the object Pulumi serializes into state. It has no fields and captures
+ * nothing but {@link RUNTIME_MODULE}: credentials are read at run time (`configure`, then the environment), and
+ * per-instance run-time state lives in the runtime module. One host serves all tokens of a deployment
+ * concurrently; nothing here is per resource.
  */
 export class RegistryTokenProvider implements pulumi.dynamic.ResourceProvider<TokenInputs, TokenOutputs> {
-  private config?: ConfigReader;
-  private api?: TokensApi;
-
-  /** Remembers how to read the stack config. Settings are resolved lazily, so `check`/`diff` never need them. */
+  /** Remembers the stack config (`ionoscloud:*`); credentials are resolved when first needed. */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const config = req.config;
-    this.config = (key) => config.get(key);
-    this.api = undefined;
+    return runtime().configure(this, req);
   }
 
   /** Validates and normalizes inputs; no API call. */
   async check(olds: TokenInputs, news: TokenInputs): Promise<pulumi.dynamic.CheckResult<TokenInputs>> {
-    const outcome = checkTokenInputs(
-      (olds ?? {}) as unknown as Record<string, unknown>,
-      news as unknown as Record<string, unknown>,
-      currentTime(process.env),
-    );
-    return { inputs: outcome.inputs as unknown as TokenInputs, failures: outcome.failures };
+    return runtime().check(olds, news);
   }
 
   /** Update-or-replace decision with an explicit `changes`; no API call. */
   async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
-    const { changes, replaces, deleteBeforeReplace } = diffToken(
-      olds as unknown as Record<string, unknown>,
-      news as unknown as Record<string, unknown>,
-    );
-    return { changes, replaces, deleteBeforeReplace };
+    return runtime().diff(olds, news);
   }
 
   /** POST; returns the outputs with the one-time password. */
   async create(inputs: TokenInputs): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
-    return createToken(this.tokens(), inputs);
+    return runtime().create(this, inputs);
   }
 
   /** GET; keeps the stored password; an empty ID when the token is gone. */
   async read(id: string, props?: TokenOutputs): Promise<pulumi.dynamic.ReadResult<TokenOutputs>> {
-    // The SDK types `inputs` as outputs; a read reports the token's input view there.
-    return (await readToken(this.tokens(), id, props ?? {})) as pulumi.dynamic.ReadResult<TokenOutputs>;
+    return runtime().read(this, id, props);
   }
 
   /** PATCH of what changed (PUT at the same ID if the token vanished); returns every output. */
@@ -70,29 +54,12 @@ export class RegistryTokenProvider implements pulumi.dynamic.ResourceProvider<To
     olds: TokenOutputs,
     news: TokenInputs,
   ): Promise<pulumi.dynamic.UpdateResult<TokenOutputs>> {
-    return { outs: await updateToken(this.tokens(), id, olds, news) };
+    return runtime().update(this, id, olds, news);
   }
 
   /** DELETE; a token already gone counts as deleted. */
   async delete(id: string): Promise<void> {
-    await deleteToken(this.tokens(), id);
-  }
-
-  /** The API client, built on first use from config (when `configure` ran) and the environment. */
-  private tokens(): TokensApi {
-    if (!this.api) {
-      const settings = resolveSettings(this.config ?? (() => undefined), process.env);
-      const http = new HttpClient({
-        baseUrl: settings.baseUrl,
-        authorization: authorizationHeader(settings.credentials),
-        userAgent: USER_AGENT,
-        timeoutMs: settings.requestTimeoutMs,
-        retry: { ...DEFAULT_RETRY_POLICY, maxElapsedMs: settings.retryBudgetMs },
-        secrets: secretForms(settings.credentials),
-      });
-      this.api = new TokensApi(http);
-    }
-    return this.api;
+    return runtime().delete(this, id);
   }
 }
 

@@ -1,8 +1,11 @@
 import { expect } from "chai";
 import { randomBytes } from "crypto";
+import { readFileSync } from "fs";
+import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { RUNTIME_MODULE } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/unknown";
-import { startProviderHost, type ProviderHost } from "../support/providerHost";
+import { PROJECT_ROOT, startProviderHost, type ProviderHost } from "../support/providerHost";
 import { registerToken, type RegisteredToken } from "../support/serializedProvider";
 
 type Props = Record<string, unknown>;
@@ -66,6 +69,25 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
     it("registers a derived name prefix, not a name, when name is omitted", () => {
       expect(registered.inputs).to.deep.include({ registryId, namePrefix: "ci" });
       expect(registered.inputs).to.not.have.property("name");
+    });
+
+    it("serializes only glue that loads the implementation by package name", () => {
+      expect(registered.provider).to.include(`"${RUNTIME_MODULE}"`);
+      expect(registered.provider).to.not.include("checkTokenInputs");
+      expect(registered.provider).to.not.include("node-fetch");
+      expect(registered.provider.length).to.be.below(8 * 1024);
+    });
+
+    it("resolves that package name from the project root and from an example's folder", () => {
+      for (const dir of [PROJECT_ROOT, path.join(PROJECT_ROOT, "examples", "quickstart")]) {
+        expect(require.resolve(RUNTIME_MODULE, { paths: [dir] })).to.equal(
+          path.join(PROJECT_ROOT, "dist/provider/runtime.js"),
+        );
+      }
+      const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+        name: string;
+      };
+      expect(RUNTIME_MODULE.startsWith(`${pkg.name}/`)).to.equal(true);
     });
 
     it("serializes a provider that captures no credential", () => {

@@ -1,0 +1,125 @@
+/**
+ * The implementation of the `RegistryToken` provider's methods. The provider object (`lifecycle.ts`) is what
+ * Pulumi serializes into every resource's state; it loads this module by package name inside the provider
+ * host and delegates here. The state then stores a few hundred bytes of glue instead of all this code.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { HttpClient } from "./client/http";
+import { DEFAULT_RETRY_POLICY } from "./client/retry";
+import { TokensApi } from "./client/tokens";
+import { diffToken } from "./diff";
+import { createToken, deleteToken, readToken, updateToken } from "./operations";
+import {
+  authorizationHeader,
+  currentTime,
+  resolveSettings,
+  secretForms,
+  type ConfigReader,
+} from "./settings";
+import type { TokenInputs, TokenOutputs } from "./types";
+import { checkTokenInputs } from "./validate";
+import { USER_AGENT } from "./version";
+
+/** What one provider instance keeps at run time: how to read the stack config, and its API client. */
+interface ProviderState {
+  config?: ConfigReader;
+  api?: TokensApi;
+}
+
+/**
+ * Run-time state per provider instance. It lives here, in a module the serialized provider `require`s inside
+ * Pulumi's provider host, never on the provider object itself — so nothing set at run time (config, clients,
+ * sockets) could ever be serialized into state, even in a process that both configures and serializes.
+ */
+const states = new WeakMap<object, ProviderState>();
+
+function stateOf(provider: object): ProviderState {
+  let state = states.get(provider);
+  if (!state) {
+    state = {};
+    states.set(provider, state);
+  }
+  return state;
+}
+
+/** `configure`: remembers how to read the stack config. Settings are resolved lazily, so `check`/`diff` never need them. */
+export async function configure(provider: object, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  const config = req.config;
+  const state = stateOf(provider);
+  state.config = (key) => config.get(key);
+  state.api = undefined;
+}
+
+/** `check`: validates and normalizes inputs; no API call. */
+export async function check(
+  olds: Partial<TokenInputs>,
+  news: Partial<TokenInputs>,
+): Promise<pulumi.dynamic.CheckResult<TokenInputs>> {
+  const outcome = checkTokenInputs(
+    (olds ?? {}) as Record<string, unknown>,
+    (news ?? {}) as Record<string, unknown>,
+    currentTime(process.env),
+  );
+  return { inputs: outcome.inputs as unknown as TokenInputs, failures: outcome.failures };
+}
+
+/** `diff`: update-or-replace decision with an explicit `changes`; no API call. */
+export async function diff(olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
+  const { changes, replaces, deleteBeforeReplace } = diffToken(
+    olds as unknown as Record<string, unknown>,
+    news as unknown as Record<string, unknown>,
+  );
+  return { changes, replaces, deleteBeforeReplace };
+}
+
+/** `create`: POST; returns the outputs with the one-time password. */
+export async function create(
+  provider: object,
+  inputs: TokenInputs,
+): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
+  return createToken(tokensApi(provider), inputs);
+}
+
+/** `read`: GET; keeps the stored password; an empty ID when the token is gone. */
+export async function read(
+  provider: object,
+  id: string,
+  props?: TokenOutputs,
+): Promise<pulumi.dynamic.ReadResult<TokenOutputs>> {
+  // The SDK types `inputs` as outputs; a read reports the token's input view there.
+  return (await readToken(tokensApi(provider), id, props ?? {})) as pulumi.dynamic.ReadResult<TokenOutputs>;
+}
+
+/** `update`: PATCH of what changed (PUT at the same ID if the token vanished); returns every output. */
+export async function update(
+  provider: object,
+  id: string,
+  olds: TokenOutputs,
+  news: TokenInputs,
+): Promise<pulumi.dynamic.UpdateResult<TokenOutputs>> {
+  return { outs: await updateToken(tokensApi(provider), id, olds, news) };
+}
+
+/** `delete`: DELETE; a token already gone counts as deleted. */
+async function deleteOperation(provider: object, id: string): Promise<void> {
+  await deleteToken(tokensApi(provider), id);
+}
+export { deleteOperation as delete };
+
+/** The API client of a provider instance, built on first use from config (when `configure` ran) and the environment. */
+function tokensApi(provider: object): TokensApi {
+  const state = stateOf(provider);
+  if (!state.api) {
+    const settings = resolveSettings(state.config ?? (() => undefined), process.env);
+    const http = new HttpClient({
+      baseUrl: settings.baseUrl,
+      authorization: authorizationHeader(settings.credentials),
+      userAgent: USER_AGENT,
+      timeoutMs: settings.requestTimeoutMs,
+      retry: { ...DEFAULT_RETRY_POLICY, maxElapsedMs: settings.retryBudgetMs },
+      secrets: secretForms(settings.credentials),
+    });
+    state.api = new TokensApi(http);
+  }
+  return state.api;
+}
