@@ -79,13 +79,15 @@ export function parseCli(argv: readonly string[]): CliConfig {
 
 function faultsFrom(values: Record<string, string | boolean | string[] | undefined>): FaultOptions {
   const text = values.faults as string | undefined;
-  const base: Record<string, unknown> =
-    text === undefined
-      ? {}
-      : (JSON.parse(text.startsWith("@") ? fs.readFileSync(text.slice(1), "utf8") : text) as Record<
-          string,
-          unknown
-        >);
+  let base: Record<string, unknown> = {};
+  if (text !== undefined) {
+    const json = text.startsWith("@") ? fs.readFileSync(text.slice(1), "utf8") : text;
+    try {
+      base = JSON.parse(json) as Record<string, unknown>;
+    } catch {
+      throw new Error("--faults is not valid JSON");
+    }
+  }
   const latency = number(values["latency-ms"] as string | undefined, "--latency-ms");
   const jitter = number(values["jitter-ms"] as string | undefined, "--jitter-ms");
   if (latency !== undefined || jitter !== undefined)

@@ -21,7 +21,8 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     req.on("end", () =>
       size > maxBytes ? reject(payloadTooLarge(maxBytes)) : resolve(Buffer.concat(chunks)),
     );
-    req.on("error", reject);
+    // A client that hangs up mid-body cannot be answered; a 400 keeps it out of the internal-error path.
+    req.on("error", () => reject(badRequest("the request body was not received completely")));
   });
 }
 
