@@ -142,7 +142,8 @@ function finish(
   const after = decision.outcome;
   if (after.kind === "commitThenStatus") {
     entry.fault = "commitThenStatus";
-    const problem = injectedProblem(after.status, undefined);
+    // A 429 always carries Retry-After: the Python SDK fails on a 429 without one.
+    const problem = injectedProblem(after.status, after.status === 429 ? 1 : undefined);
     sendProblem(res, problem);
     return problem.status;
   }

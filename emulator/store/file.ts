@@ -3,6 +3,8 @@
  * JSON file atomically before the call returns. If the write fails, the in-memory change is rolled back,
  * so memory and file never disagree and the caller sees the failure.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { RegistryRecord, StateSnapshot, TokenRecord } from "../model/records";
 import { MemoryStore } from "./memory";
 import { readSnapshot, writeSnapshotAtomic } from "./snapshotFile";
@@ -13,11 +15,13 @@ export class FileStore implements Store {
   private readonly memory: MemoryStore;
 
   /**
-   * @param file - path of the JSON state file
+   * @param file - path of the JSON state file; missing parent folders are created
    * @throws Error when the file exists but is not a valid state file
    */
   constructor(private readonly file: string) {
     this.memory = new MemoryStore(readSnapshot(file));
+    // `--data state/emulator.json` should work on a fresh clone, where `state/` does not exist yet.
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   }
 
   getRegistry(id: string): RegistryRecord | undefined {

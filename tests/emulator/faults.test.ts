@@ -164,10 +164,14 @@ describe("emulator: fault injection", () => {
       expect(f.emu.requests().at(-1)).to.include({ status: 0, fault: "commitThenReset" });
     });
 
-    it("uses the given status", async () => {
-      f.emu.setFaults({ rules: [{ action: { type: "commitThenStatus", status: 504 } }] });
+    it("uses the given status, with Retry-After when it is 429", async () => {
+      f.emu.setFaults({ rules: [{ action: { type: "commitThenStatus", status: 504 }, times: 1 }] });
       expect((await f.api.createToken(f.registryId, { name: "g504" })).status).to.equal(504);
-      expect(f.emu.admin.listTokens(f.registryId)).to.have.length(1);
+      f.emu.setFaults({ rules: [{ action: { type: "commitThenStatus", status: 429 }, times: 1 }] });
+      const limited = await f.api.createToken(f.registryId, { name: "g429" });
+      expect(limited.status).to.equal(429);
+      expect(limited.headers.get("retry-after")).to.equal("1");
+      expect(f.emu.admin.listTokens(f.registryId)).to.have.length(2);
     });
   });
 

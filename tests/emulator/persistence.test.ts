@@ -66,6 +66,13 @@ describe("emulator: persistence (--data)", () => {
     expect(fs.readdirSync(dir)).to.deep.equal(["state.json"]);
   });
 
+  it("creates missing parent folders of the data file", async () => {
+    file = path.join(dir, "nested", "deeper", "state.json");
+    const { emu } = await start();
+    expect(fs.existsSync(file)).to.equal(true);
+    expect(emu.registries.map((r) => r.name)).to.deep.equal(["kept"]);
+  });
+
   it("refuses to start on a corrupt or foreign file, and leaves it untouched", async () => {
     for (const content of [
       "{not json",
