@@ -21,6 +21,7 @@ import type { Store } from "./store/store";
 import { parseId } from "./validate/params";
 import { parseRegistryBody } from "./validate/registries";
 
+// The public types and constants; each is documented where it is defined.
 export type { EmulatorOptions, RunningEmulator, EmulatorAdmin, AdminTokenPatch } from "./options";
 export type { RequestLogEntry } from "./log/requestLog";
 export type { TokenView, RegistryView, MetadataView } from "./model/views";
