@@ -1,0 +1,110 @@
+/**
+ * The real Pulumi CLI for end-to-end tests: finds it on PATH, and builds Automation API stacks that run
+ * offline (local file backend in a temp folder, passphrase secrets, no update check, no plugin downloads).
+ */
+import { execFileSync } from "child_process";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import * as auto from "@pulumi/pulumi/automation";
+import { PROJECT_ROOT } from "./providerHost";
+
+/** The oldest CLI whose engine hands stack config to dynamic providers' `configure`. */
+const MIN_VERSION = [3, 139, 0];
+
+/** The CLI's version when a usable `pulumi` is on PATH, else a reason why not. */
+export function findPulumi(): { version: string } | { missing: string } {
+  let version: string;
+  try {
+    version = execFileSync("pulumi", ["version"], { encoding: "utf8", env: offlineEnv() }).trim();
+  } catch {
+    return { missing: "no `pulumi` on PATH" };
+  }
+  const parts = version.replace(/^v/, "").split(/[.-]/).map(Number);
+  return compare(parts, MIN_VERSION) < 0
+    ? { missing: `pulumi ${version} is older than ${MIN_VERSION.join(".")}` }
+    : { version };
+}
+
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) - b[i];
+  return 0;
+}
+
+/** Environment that keeps the CLI away from Pulumi's services. */
+export function offlineEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith("IONOS_")) env[k] = v;
+  return {
+    ...env,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...extra,
+  };
+}
+
+/** A temp folder holding a file backend and a PULUMI_HOME, removed by `dispose`. */
+export interface E2eSandbox {
+  dir: string;
+  backendUrl: string;
+  /** Variables for every CLI invocation in this sandbox. */
+  envVars: Record<string, string>;
+  dispose(): void;
+}
+
+/** Creates a sandbox; `passphrase` protects its secrets. */
+export function createSandbox(passphrase: string): E2eSandbox {
+  const dir = mkdtempSync(path.join(tmpdir(), "ionos-e2e-"));
+  const envVars = {
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: path.join(dir, "home"),
+    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+  };
+  execFileSync("mkdir", ["-p", path.join(dir, "home"), path.join(dir, "state")]);
+  return {
+    dir,
+    backendUrl: envVars.PULUMI_BACKEND_URL,
+    envVars,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * An Automation API stack for an inline program. The provider host starts in the project's `main` folder,
+ * which must resolve `@pulumi/pulumi` and this package: the repository root.
+ */
+export async function inlineStack(
+  sandbox: E2eSandbox,
+  stackName: string,
+  program: auto.PulumiFn,
+  envVars: Record<string, string> = {},
+): Promise<auto.Stack> {
+  return auto.LocalWorkspace.createStack(
+    { stackName, projectName: "e2e", program },
+    {
+      projectSettings: {
+        name: "e2e",
+        runtime: "nodejs",
+        main: PROJECT_ROOT,
+        backend: { url: sandbox.backendUrl },
+      },
+      envVars: { ...sandbox.envVars, ...envVars },
+      secretsProvider: "passphrase",
+    },
+  );
+}
+
+/** `pulumi stack export` WITHOUT --show-secrets (the Automation API's exportStack shows them). */
+export function exportStackRaw(stack: auto.Stack): {
+  deployment: { resources: Array<Record<string, unknown>> };
+} {
+  const text = execFileSync("pulumi", ["stack", "export", "--stack", stack.name], {
+    cwd: stack.workspace.workDir,
+    env: offlineEnv(stack.workspace.envVars),
+    encoding: "utf8",
+  });
+  return JSON.parse(text);
+}
