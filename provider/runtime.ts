@@ -17,6 +17,7 @@ import {
   type ConfigReader,
 } from "./settings";
 import type { TokenInputs, TokenOutputs } from "./types";
+import { UNKNOWN } from "./unknown";
 import { checkTokenInputs } from "./validate";
 import { USER_AGENT } from "./version";
 
@@ -60,6 +61,11 @@ export async function check(
     (news ?? {}) as Record<string, unknown>,
     currentTime(process.env),
   );
+  const due = outcome.inputs.rotationDue;
+  if (typeof due === "string" && due !== UNKNOWN) {
+    // The replacement is checked again without the old inputs, so the reason would not show in the diff: say it.
+    console.warn(`RegistryToken ${String(outcome.inputs.name)} is due for rotation: ${due}`);
+  }
   return { inputs: outcome.inputs as unknown as TokenInputs, failures: outcome.failures };
 }
 

@@ -7,42 +7,10 @@ import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import * as auto from "@pulumi/pulumi/automation";
+import { offlineEnv } from "../../scripts/pulumiCli";
 import { PROJECT_ROOT } from "./providerHost";
 
-/** The oldest CLI whose engine hands stack config to dynamic providers' `configure`. */
-const MIN_VERSION = [3, 139, 0];
-
-/** The CLI's version when a usable `pulumi` is on PATH, else a reason why not. */
-export function findPulumi(): { version: string } | { missing: string } {
-  let version: string;
-  try {
-    version = execFileSync("pulumi", ["version"], { encoding: "utf8", env: offlineEnv() }).trim();
-  } catch {
-    return { missing: "no `pulumi` on PATH" };
-  }
-  const parts = version.replace(/^v/, "").split(/[.-]/).map(Number);
-  return compare(parts, MIN_VERSION) < 0
-    ? { missing: `pulumi ${version} is older than ${MIN_VERSION.join(".")}` }
-    : { version };
-}
-
-function compare(a: number[], b: number[]): number {
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) - b[i];
-  return 0;
-}
-
-/** Environment that keeps the CLI away from Pulumi's services. */
-export function offlineEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !k.startsWith("IONOS_")) env[k] = v;
-  return {
-    ...env,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    ...extra,
-  };
-}
+export { findPulumi, offlineEnv } from "../../scripts/pulumiCli";
 
 /** A temp folder holding a file backend and a PULUMI_HOME, removed by `dispose`. */
 export interface E2eSandbox {
