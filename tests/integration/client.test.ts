@@ -5,7 +5,7 @@ import { HttpClient } from "../../provider/client/http";
 import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
 import { TokensApi } from "../../provider/client/tokens";
 import { createToken } from "../../provider/operations";
-import type { TokenInputs } from "../../provider/types";
+import { pullTokenInputs } from "../support/fixtures";
 
 const API_TOKEN = "integration-api-token";
 
@@ -17,17 +17,7 @@ describe("API client and create recovery against the emulator (in-process)", fun
   let api: TokensApi;
   let http: HttpClient;
 
-  const inputs = (name: string): TokenInputs => ({
-    registryId,
-    name,
-    namePrefix: null,
-    expiresIn: null,
-    rotateBefore: null,
-    rotationTriggers: null,
-    expiryDate: null,
-    status: "enabled",
-    scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
-  });
+  const inputs = (name: string) => pullTokenInputs(registryId, name);
   const log = () => emulator.requests().map((r) => `${r.method} ${r.status}`);
   const tokensNamed = (name: string) =>
     emulator.admin.listTokens(registryId).filter((t) => t.properties.name === name);

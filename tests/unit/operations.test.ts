@@ -5,22 +5,13 @@ import type { WireToken } from "../../provider/client/models";
 import type { TokensApi } from "../../provider/client/tokens";
 import { createToken, deleteToken, readToken, updateToken } from "../../provider/operations";
 import type { TokenInputs } from "../../provider/types";
+import { pullTokenInputs } from "../support/fixtures";
 
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";
 const TOKEN = "8fb592e4-494c-11ed-b878-0242ac120002";
 const ID = `${REGISTRY}/${TOKEN}`;
 const NOW = Date.parse("2030-01-01T00:00:00Z");
-const inputs: TokenInputs = {
-  registryId: REGISTRY,
-  name: "ci",
-  namePrefix: null,
-  expiresIn: null,
-  rotateBefore: null,
-  rotationTriggers: null,
-  expiryDate: null,
-  status: "enabled",
-  scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
-};
+const inputs: TokenInputs = pullTokenInputs(REGISTRY, "ci");
 
 function wire(
   overrides: Partial<WireToken["properties"]> = {},
