@@ -30,7 +30,7 @@ const BRAND = "__isIonosApiError";
 
 /**
  * The one error type of the API client: a real `Error` carrying {@link IonosApiErrorDetails}. Its message names
- * the operation, the HTTP status, the API's first message and the registry/token ids — and nothing secret: no
+ * the operation, the HTTP status, the API's messages and the registry/token ids — and nothing secret: no
  * header, no body (a 201 body carries the password), no credential.
  */
 export interface IonosApiError extends Error, Omit<IonosApiErrorDetails, "cause"> {
@@ -56,10 +56,13 @@ export function isIonosApiError(value: unknown): value is IonosApiError {
 
 function describeFailure(d: IonosApiErrorDetails): string {
   const outcome = d.status === 0 ? `no response (${d.cause ?? "network error"})` : `HTTP ${d.status}`;
-  const first = d.messages.find((m) => m.message)?.message;
-  const detail = first ? `: ${first}` : "";
+  // Every message the API gave, each with its errorCode: the API often reports several problems at once.
+  const detail = d.messages
+    .filter((m) => m.message)
+    .map((m) => (m.errorCode ? `${m.message} (${m.errorCode})` : m.message))
+    .join("; ");
   const tries = d.attempts > 1 ? ` after ${d.attempts} attempts` : "";
-  return `IONOS API ${d.operation} (${d.method} ${d.route}) failed with ${outcome}${tries}${detail}`;
+  return `IONOS API ${d.operation} (${d.method} ${d.route}) failed with ${outcome}${tries}${detail ? `: ${detail}` : ""}`;
 }
 
 /**

@@ -150,8 +150,23 @@ describe("HttpClient (http.ts)", () => {
       .catch((e) => e);
     expect(fetch.callCount).to.equal(DEFAULT_RETRY_POLICY.maxAttempts);
     expect(error.message).to.equal(
-      `IONOS API registriesTokensGet (GET /registries/r/tokens) failed with HTTP 503 after ${DEFAULT_RETRY_POLICY.maxAttempts} attempts: maintenance`,
+      `IONOS API registriesTokensGet (GET /registries/r/tokens) failed with HTTP 503 after ${DEFAULT_RETRY_POLICY.maxAttempts} attempts: maintenance (x)`,
     );
+  });
+
+  it("names every message of the API's error body", async () => {
+    const body = {
+      httpStatus: 400,
+      messages: [
+        { errorCode: "E1", message: "name is invalid" },
+        { errorCode: "E2", message: "scopes[0].type is invalid" },
+      ],
+    };
+    const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().resolves(json(400, body));
+    const error = await client(fetch)
+      .send(GET)
+      .catch((e) => e);
+    expect(error.message).to.match(/HTTP 400: name is invalid \(E1\); scopes\[0\]\.type is invalid \(E2\)$/);
   });
 
   it("does not retry 4xx other than 429", async () => {
