@@ -164,12 +164,28 @@ export async function updateToken(
   return toOutputs(registryId, token, fresh || password, news);
 }
 
-/** Deletes a token; one that is already gone counts as deleted. */
+/**
+ * Deletes a token; one that is already gone counts as deleted. A DELETE whose answer was lost or was a 5xx
+ * (an `ambiguous` error) may still have deleted the token: a GET then tells, so that a token that is gone is
+ * reported deleted rather than kept in the state although it no longer exists.
+ */
 export async function deleteToken(api: TokensApi, id: string): Promise<void> {
   const { registryId, tokenId } = parseResourceId(id);
   try {
     await api.delete(registryId, tokenId);
   } catch (error) {
-    if (!isIonosApiError(error) || error.status !== 404) throw error;
+    if (isIonosApiError(error) && error.status === 404) return;
+    if (isIonosApiError(error) && error.ambiguous && (await isGone(api, registryId, tokenId))) return;
+    throw error;
+  }
+}
+
+/** True only when a GET proves the token does not exist (404); any other answer or failure is not proof. */
+async function isGone(api: TokensApi, registryId: string, tokenId: string): Promise<boolean> {
+  try {
+    await api.get(registryId, tokenId);
+    return false;
+  } catch (error) {
+    return isIonosApiError(error) && error.status === 404;
   }
 }
