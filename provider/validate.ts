@@ -307,7 +307,10 @@ function show(value: unknown): string {
   try {
     text = value === undefined ? "undefined" : JSON.stringify(value);
   } catch {
-    text = String(value);
+    // JSON cannot render a BigInt or a cycle, and String() throws for an object without a prototype: a
+    // message about a bad input must never become an exception of its own.
+    text =
+      typeof value === "object" && value !== null ? Object.prototype.toString.call(value) : String(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
