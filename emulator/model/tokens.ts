@@ -69,8 +69,9 @@ export class TokenModel {
   /** Deletes every token whose expiry is at or before the clock's now; returns how many went. */
   sweepExpired(): number {
     const now = this.clock().getTime();
+    // Runs on every request: scan summaries, not deep copies of every record.
     const expired = this.store
-      .listAllTokens()
+      .listTokenSummaries()
       .filter((t) => t.expiryDate !== null && Date.parse(t.expiryDate) <= now)
       .map((t) => t.id);
     return expired.length === 0 ? 0 : this.store.deleteTokens(expired);
@@ -194,7 +195,9 @@ export class TokenModel {
     // Case-insensitive: stricter than a case-sensitive service would be, so nothing that passes here
     // can clash on the real one.
     const lower = name.toLowerCase();
-    const clash = this.store.listTokens(registryId).find((t) => t.name.toLowerCase() === lower);
+    const clash = this.store
+      .listTokenSummaries()
+      .find((t) => t.registryId === registryId && t.name.toLowerCase() === lower);
     if (clash !== undefined) throw conflict(`a token named '${clash.name}' already exists in this registry`);
   }
 }

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { RegistryRecord, StateSnapshot, TokenRecord } from "../model/records";
 import { MemoryStore } from "./memory";
 import { readSnapshot, writeSnapshotAtomic } from "./snapshotFile";
-import type { Store } from "./store";
+import type { Store, TokenSummary } from "./store";
 
 /** A {@link Store} persisted to `file` (created on the first write; loaded when it exists). */
 export class FileStore implements Store {
@@ -50,6 +50,10 @@ export class FileStore implements Store {
 
   listAllTokens(): TokenRecord[] {
     return this.memory.listAllTokens();
+  }
+
+  listTokenSummaries(): TokenSummary[] {
+    return this.memory.listTokenSummaries();
   }
 
   putToken(record: TokenRecord): void {

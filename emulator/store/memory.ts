@@ -3,7 +3,7 @@
  * never alias stored records.
  */
 import type { RegistryRecord, StateSnapshot, TokenRecord } from "../model/records";
-import type { Store } from "./store";
+import type { Store, TokenSummary } from "./store";
 
 /** A {@link Store} that lives in memory; optionally starts from a snapshot. */
 export class MemoryStore implements Store {
@@ -45,6 +45,15 @@ export class MemoryStore implements Store {
 
   listAllTokens(): TokenRecord[] {
     return [...this.tokens.values()].map((t) => structuredClone(t));
+  }
+
+  listTokenSummaries(): TokenSummary[] {
+    return [...this.tokens.values()].map(({ id, registryId, name, expiryDate }) => ({
+      id,
+      registryId,
+      name,
+      expiryDate,
+    }));
   }
 
   putToken(record: TokenRecord): void {

@@ -10,6 +10,9 @@
  */
 import type { RegistryRecord, StateSnapshot, TokenRecord } from "../model/records";
 
+/** The fields of a token the model scans on every request (expiry sweep, name clash), copied cheaply. */
+export type TokenSummary = Pick<TokenRecord, "id" | "registryId" | "name" | "expiryDate">;
+
 /** CRUD over registries and tokens; see the module comment for the rules. */
 export interface Store {
   /** The registry with this id, or undefined. */
@@ -26,6 +29,8 @@ export interface Store {
   listTokens(registryId: string): TokenRecord[];
   /** All tokens of all registries in creation order. */
   listAllTokens(): TokenRecord[];
+  /** {@link TokenSummary} of every token in creation order: a scan that does not deep-copy whole records. */
+  listTokenSummaries(): TokenSummary[];
   /** Inserts or replaces a token (by id). */
   putToken(record: TokenRecord): void;
   /** Deletes the tokens with these ids in one step; returns how many existed. */
