@@ -38,6 +38,8 @@ export interface HostDiff {
 
 /** A running host plus a typed client. `output()` is everything it printed (for leak scans). */
 export interface ProviderHost {
+  /** The host process's id (e.g. to read its memory figures from `/proc`). */
+  readonly pid: number;
   configure(config: Record<string, string>): Promise<void>;
   check(olds: Props, news: Props): Promise<HostCheck>;
   diff(id: string, olds: Props, news: Props): Promise<HostDiff>;
@@ -53,6 +55,8 @@ export interface ProviderHost {
 export interface ProviderHostOptions {
   /** Extra environment; IONOS_* variables of the test process are never inherited. */
   env?: Record<string, string>;
+  /** The host's working directory, from which it resolves the provider's `require()` calls. @default PROJECT_ROOT */
+  cwd?: string;
 }
 
 /** Spawns the host and connects a client. */
@@ -65,7 +69,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
     process.execPath,
     [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"],
     {
-      cwd: PROJECT_ROOT,
+      cwd: options.cwd ?? PROJECT_ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -83,6 +87,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
   const struct = (value: Props) => Struct.fromJavaScript(value);
 
   return {
+    pid: child.pid!,
     async configure(config) {
       const req = new pb.ConfigureRequest();
       req.setArgs(struct(config));
