@@ -1,0 +1,180 @@
+/**
+ * What every bench section shares: an emulator plus one configured Pulumi dynamic-provider host, the inputs
+ * the engine would send for a token, a bounded concurrency pool, and a clock.
+ */
+import { randomBytes } from "crypto";
+import { readFileSync } from "fs";
+import { startEmulator, type FaultOptions, type RunningEmulator } from "../emulator";
+import { startProviderHost, type ProviderHost } from "../tests/support/providerHost";
+import type { RegisteredToken } from "../tests/support/serializedProvider";
+
+/** Property bag as it travels over gRPC. */
+export type Props = Record<string, unknown>;
+
+/** The protocol's diff enum: 1 none, 2 some. */
+export const DIFF_NONE = 1;
+
+/** A token the engine knows about: its ID, the checked inputs, and the outputs stored in state. */
+export interface LiveToken {
+  id: string;
+  inputs: Props;
+  outs: Props;
+}
+
+/** An emulator and one host configured against it. */
+export interface BenchEnv {
+  emulator: RunningEmulator;
+  host: ProviderHost;
+  registryId: string;
+  /** The API token the emulator accepts (random per run). */
+  apiToken: string;
+  /** The inputs the engine would send for a new token: the registered inputs, overrides, `__provider`. */
+  program(overrides?: Props): Props;
+  /** check → create, as `pulumi up` does for a new resource. */
+  createToken(news?: Props): Promise<LiveToken>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startBenchEnv}. */
+export interface BenchEnvOptions {
+  faults?: FaultOptions;
+  /** Host working directory (where the provider's `require()` calls resolve). @default the project root */
+  hostCwd?: string;
+  /** Serialized provider to send instead of `registered.provider`. */
+  provider?: string;
+}
+
+/**
+ * Starts an emulator (loopback, one registry, `faults`) and a dynamic-provider host configured for it.
+ * @param registered - what `RegistryToken` registers, from `registerToken`
+ */
+export async function startBenchEnv(
+  registered: RegisteredToken,
+  options: BenchEnvOptions = {},
+): Promise<BenchEnv> {
+  const apiToken = `bench-${randomBytes(12).toString("hex")}`;
+  const emulator = await startEmulator({
+    credentials: { token: apiToken },
+    registries: [{ name: "bench" }],
+    faults: options.faults ?? {},
+  });
+  let host: ProviderHost;
+  try {
+    host = await startProviderHost({ cwd: options.hostCwd });
+    await host.configure({ "ionoscloud:token": apiToken, "ionoscloud:endpoint": emulator.url });
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+  const registryId = emulator.registries[0].id;
+  const provider = options.provider ?? registered.provider;
+  const program = (overrides: Props = {}): Props => ({
+    ...registered.inputs,
+    registryId,
+    ...overrides,
+    __provider: provider,
+  });
+  return {
+    emulator,
+    host,
+    registryId,
+    apiToken,
+    program,
+    async createToken(news = program()) {
+      const checked = await host.check({}, news);
+      if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+      const { id, properties } = await host.create(checked.inputs);
+      return { id, inputs: checked.inputs, outs: properties };
+    },
+    async close() {
+      await host.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** Outcome of {@link runPool}. */
+export interface PoolOutcome<T> {
+  /** Results by index; undefined where the task failed. */
+  results: Array<T | undefined>;
+  /** Failure messages, by index of the failed task. */
+  failures: Array<{ index: number; message: string }>;
+}
+
+/**
+ * Runs `task(0)`, …, `task(count - 1)` with at most `limit` in flight, like the engine's step executor with
+ * `--parallel limit`. A failed task is recorded, not rethrown.
+ */
+export async function runPool<T>(
+  count: number,
+  limit: number,
+  task: (index: number) => Promise<T>,
+): Promise<PoolOutcome<T>> {
+  const results: Array<T | undefined> = new Array<T | undefined>(count).fill(undefined);
+  const failures: PoolOutcome<T>["failures"] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const index = next++;
+      try {
+        results[index] = await task(index);
+      } catch (error) {
+        failures.push({ index, message: (error as Error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return { results, failures };
+}
+
+/** Milliseconds since an arbitrary origin, monotonic. */
+export function nowMs(): number {
+  return performance.now();
+}
+
+/** Runs `fn` and returns its result with the wall time it took in milliseconds. */
+export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = nowMs();
+  const value = await fn();
+  return { value, ms: nowMs() - start };
+}
+
+/**
+ * Peak and current resident set size of a process in KiB (`VmHWM`, `VmRSS` from `/proc/<pid>/status`), or
+ * undefined where `/proc` is unavailable.
+ */
+export function memoryOf(pid: number): { peakKiB: number; rssKiB: number } | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return undefined;
+  }
+  const field = (name: string): number | undefined => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
+    return match ? Number(match[1]) : undefined;
+  };
+  const peakKiB = field("VmHWM");
+  const rssKiB = field("VmRSS");
+  return peakKiB === undefined || rssKiB === undefined ? undefined : { peakKiB, rssKiB };
+}
+
+/** The median of a list (NaN when empty). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The arithmetic mean of a list (NaN when empty). */
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/** The nearest-rank percentile `q` (0–1) of a list (NaN when empty). */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}

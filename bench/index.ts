@@ -1,0 +1,133 @@
+/**
+ * `npm run bench [-- --quick]`: measures what each lifecycle step of `RegistryToken` costs, through Pulumi's
+ * own dynamic-provider host against the emulator, prints a table, writes `bench/results.json`, and exits
+ * non-zero when a budget is missed. `--quick` (for CI) runs the scale section with N = 100 only and shortens
+ * the rate-limit run.
+ */
+import { cpus, loadavg } from "os";
+import * as path from "path";
+import { PROJECT_ROOT } from "../tests/support/providerHost";
+import { registerToken } from "../tests/support/serializedProvider";
+import { measureColdStart } from "./coldStart";
+import { nowMs } from "./harness";
+import { measureProviderSize } from "./providerSize";
+import { measureRateLimit } from "./rateLimit";
+import {
+  renderBudgets,
+  renderTable,
+  writeResults,
+  type Budget,
+  type Row,
+  type SectionResult,
+} from "./report";
+import { measureRequests } from "./requests";
+import { measureScale } from "./scale";
+
+/** What a run measures; `--quick` picks the smaller plan. */
+interface Plan {
+  mode: "quick" | "full";
+  coldStarts: number;
+  scaleSizes: number[];
+  rateLimit: { requestsPerSecond: number; operations: number };
+}
+
+const PLANS: Record<Plan["mode"], Plan> = {
+  quick: {
+    mode: "quick",
+    coldStarts: 3,
+    scaleSizes: [100],
+    rateLimit: { requestsPerSecond: 20, operations: 100 },
+  },
+  full: {
+    mode: "full",
+    coldStarts: 5,
+    scaleSizes: [100, 1000],
+    rateLimit: { requestsPerSecond: 20, operations: 300 },
+  },
+};
+
+/** The refresh budget applies to the N = 1000 run. */
+const REFRESH_BUDGET = { n: 1000, ratio: 1.3 };
+
+/** Where the results go. */
+const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
+
+async function main(argv: string[]): Promise<number> {
+  const unknown = argv.filter((a) => a !== "--quick");
+  if (unknown.length > 0) {
+    process.stderr.write(`usage: npm run bench [-- --quick]  (unknown: ${unknown.join(" ")})\n`);
+    return 2;
+  }
+  const plan = PLANS[argv.includes("--quick") ? "quick" : "full"];
+  // Other work on the machine shows in every timing; the load average says how much there was.
+  const loadBefore = loadavg()[0];
+  const started = nowMs();
+  const rows: Row[] = [];
+  const budgets: Budget[] = [];
+  const sections: Record<string, unknown> = {};
+  const run = async <T>(name: string, measure: () => Promise<SectionResult<T>>): Promise<T | undefined> => {
+    process.stderr.write(`bench: ${name}…\n`);
+    try {
+      const result = await measure();
+      rows.push(...result.rows);
+      budgets.push(...result.budgets);
+      sections[name] = result.data;
+      return result.data;
+    } catch (error) {
+      const message = (error as Error).stack ?? String(error);
+      budgets.push({ name: `${name} ran`, measured: "error", limit: "no error", pass: false, note: message });
+      sections[name] = { error: message };
+      return undefined;
+    }
+  };
+
+  const registered = await registerToken("bench", {
+    registryId: "00000000-0000-4000-8000-000000000000",
+    scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+  });
+  const requests = await run("requests", () => measureRequests(registered));
+  if (requests) await run("providerSize", () => measureProviderSize(registered, requests.sample));
+  await run("coldStart", () => measureColdStart(registered, plan.coldStarts));
+  for (const n of plan.scaleSizes) {
+    await run(`scale${n}`, () =>
+      measureScale(registered, {
+        n,
+        latencyMs: 20,
+        concurrency: 16,
+        ...(n === REFRESH_BUDGET.n ? { refreshBudgetRatio: REFRESH_BUDGET.ratio } : {}),
+      }),
+    );
+  }
+  await run("rateLimit", () => measureRateLimit(registered, { ...plan.rateLimit, concurrency: 16 }));
+
+  const totalMs = nowMs() - started;
+  const load = { before: loadBefore, after: loadavg()[0] };
+  const failed = budgets.filter((b) => !b.pass);
+  process.stdout.write(`\n${renderTable(rows)}\n\nBudgets:\n${renderBudgets(budgets)}\n`);
+  if (plan.mode === "quick")
+    process.stdout.write(`(quick mode: the N = ${REFRESH_BUDGET.n} refresh budget is not measured)\n`);
+  process.stdout.write(
+    `\n${plan.mode} run: ${(totalMs / 1000).toFixed(1)} s on ${cpus().length} CPUs, 1-minute load average ` +
+      `${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after; results in ${RESULTS_FILE}\n`,
+  );
+  writeResults(RESULTS_FILE, {
+    mode: plan.mode,
+    at: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadAverage1m: load,
+    totalMs,
+    pass: failed.length === 0,
+    budgets,
+    sections,
+  });
+  return failed.length === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(2);
+  },
+);
