@@ -137,12 +137,18 @@ export function secretForms(credentials: Credentials): string[] {
     : [credentials.password, header, header.slice("Basic ".length)];
 }
 
+/**
+ * The longest delay a Node.js timer can hold (about 24.8 days). A longer one is silently replaced by 1 ms, which
+ * would turn a generous timeout into an instant one, and a long `Retry-After` wait into none.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function readPositiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) {
+  if (!Number.isInteger(n) || n <= 0 || n > MAX_TIMER_MS) {
     throw settingsError(
-      `${name} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`,
+      `${name} must be a positive whole number of milliseconds, at most ${MAX_TIMER_MS}, got ${JSON.stringify(value)}`,
     );
   }
   return n;
