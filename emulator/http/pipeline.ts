@@ -4,8 +4,8 @@
  *   1. parse the URL (400) and hand `/_emulator/…` to the admin router (not logged, no API auth);
  *   2. resolve the route under `/containerregistries` (404 unknown path, 405 wrong method);
  *   3. authenticate (401);
- *   4. consult the fault plan: wait, then maybe answer a status, rate-limit (429) or reset;
- *   5. read the body (413), check its type (415) and parse it (400);
+ *   4. read the body (413), check its type (415) and parse it (400);
+ *   5. consult the fault plan: wait, then maybe answer a status, rate-limit (429) or reset;
  *   6. run the handler, which validates (400) and calls the model (404, 409);
  *   7. send the result, unless a commit-then-fail fault replaces it;
  *   8. log method, path, status, operation.
@@ -104,6 +104,11 @@ async function serveApi(
   const { route, params } = resolveRoute(method, url.pathname.slice(API_PREFIX.length));
   entry.operation = route.operation;
   const actor = authenticate(req.headers.authorization, deps.credentials);
+  // The body is read before any injected latency, as a real server has it in hand when it is slow: a client
+  // that gives up during the wait must not stop the write from landing (the "applied after the client's
+  // timeout" case fault tests rely on).
+  const raw = await readBody(req, deps.maxBodyBytes);
+  const body = route.hasBody ? parseJsonBody(raw, req.headers["content-type"]) : undefined;
   const decision = deps.faults().decide({ method, path: url.pathname, operation: route.operation });
   if (decision.delayMs > 0) await sleep(decision.delayMs);
   const before = decision.outcome;
@@ -116,8 +121,6 @@ async function serveApi(
     resetConnection(res);
     return 0;
   }
-  const raw = await readBody(req, deps.maxBodyBytes);
-  const body = route.hasBody ? parseJsonBody(raw, req.headers["content-type"]) : undefined;
   const handler = deps.handlers[route.operation];
   if (handler === undefined) throw new Error(`no handler for ${route.operation}`);
   const ctx = {
