@@ -173,9 +173,25 @@ interface AttemptFailure {
 
 function networkFailure(error: unknown, timedOut: boolean): AttemptFailure {
   const code = (error as { code?: string } | null)?.code;
+  if (!timedOut && isTlsRejection(code)) {
+    // The handshake failed, so nothing was sent — and the same certificate will fail again.
+    return {
+      outcome: { kind: "network", sent: false, permanent: true },
+      messages: [],
+      cause: `TLS certificate rejected: ${code}`,
+    };
+  }
   const sent = timedOut || !(code && NOT_SENT_CODES.includes(code));
   const cause = timedOut ? "timeout" : (code ?? "network error");
   return { outcome: { kind: "network", sent }, messages: [], cause };
+}
+
+/** Node's codes for a server certificate that failed verification (OpenSSL's names, and ERR_TLS_CERT_*). */
+function isTlsRejection(code: string | undefined): boolean {
+  return (
+    code !== undefined &&
+    /^(ERR_TLS_CERT|CERT_|UNABLE_TO_(GET|VERIFY)|DEPTH_ZERO_SELF_SIGNED|SELF_SIGNED)/.test(code)
+  );
 }
 
 function errorMessages(text: string): WireErrorMessage[] {

@@ -26,8 +26,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** How an attempt ended, as far as the retry decision is concerned. */
 export type AttemptOutcome =
   | { kind: "response"; status: number }
-  /** `sent` is false only when the request provably never reached the server (connection refused, DNS). */
-  | { kind: "network"; sent: boolean };
+  /**
+   * `sent` is false only when the request provably never reached the server (connection refused, DNS, a
+   * rejected TLS certificate). `permanent` marks failures no retry can cure (a rejected certificate).
+   */
+  | { kind: "network"; sent: boolean; permanent?: boolean };
 
 const RETRYABLE_STATUSES = [429, 502, 503, 504];
 
@@ -38,7 +41,7 @@ const RETRYABLE_STATUSES = [429, 502, 503, 504];
  */
 export function isRetryable(method: string, outcome: AttemptOutcome): boolean {
   const idempotent = method !== "POST";
-  if (outcome.kind === "network") return idempotent || !outcome.sent;
+  if (outcome.kind === "network") return !outcome.permanent && (idempotent || !outcome.sent);
   if (outcome.status === 429) return true;
   return idempotent && RETRYABLE_STATUSES.includes(outcome.status);
 }

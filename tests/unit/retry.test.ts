@@ -17,6 +17,11 @@ describe("retry.ts", () => {
         expect(isRetryable(method, { kind: "response", status })).to.equal(false);
     }
   });
+  it("never retries a permanent network failure (a rejected TLS certificate)", () => {
+    for (const method of ["GET", "POST", "DELETE"]) {
+      expect(isRetryable(method, { kind: "network", sent: false, permanent: true })).to.equal(false);
+    }
+  });
   it("retries POST only on 429 and when the request was never sent", () => {
     expect(isRetryable("POST", { kind: "response", status: 429 })).to.equal(true);
     expect(isRetryable("POST", { kind: "network", sent: false })).to.equal(true);
