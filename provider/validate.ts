@@ -39,6 +39,8 @@ const INPUT_KEYS = [
   "scopes",
 ];
 const SCOPE_KEYS = ["name", "type", "actions"];
+/** Longest repository name or pattern a scope may carry (Docker's limit on repository names). */
+const MAX_SCOPE_NAME_LENGTH = 255;
 const EXAMPLE_DATE = "2030-01-31T12:00:00Z";
 
 type Props = Record<string, unknown>;
@@ -283,6 +285,14 @@ function checkScope(
   }
   if (typeof s.name !== "string" || s.name.trim() === "") {
     bad("name", `must be a non-empty repository name or pattern ("*" for all), got ${show(s.name)}`);
+  } else if (/\s/.test(s.name)) {
+    // Repository names never contain whitespace; the registry would refuse the scope at apply time.
+    bad("name", `must not contain whitespace, got ${show(s.name)}`);
+  } else if (s.name.length > MAX_SCOPE_NAME_LENGTH) {
+    bad(
+      "name",
+      `must be at most ${MAX_SCOPE_NAME_LENGTH} characters (a repository name's limit), got ${s.name.length}`,
+    );
   }
   if (!(SCOPE_TYPES as readonly unknown[]).includes(s.type)) {
     bad("type", `must be "repository" or "registry", got ${show(s.type)}`);

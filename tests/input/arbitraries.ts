@@ -146,7 +146,7 @@ const status = field(
 );
 
 const ACTIONS = ["pull", "push", "delete"];
-const scopeName = nastyString.filter((s) => s.trim() !== "");
+const scopeName = nastyString.filter((s) => s.trim() !== "" && !/\s/.test(s) && s.length <= 255);
 const validScope = fc.record({
   name: scopeName,
   type: fc.constantFrom("repository", "registry"),
@@ -159,7 +159,14 @@ const brokenScope: fc.Arbitrary<{ scope: unknown; path: string }> = fc.oneof(
     .oneof(fc.constant(null), fc.integer(), fc.string(), fc.array(fc.integer()))
     .map((scope) => ({ scope, path: "" })),
   fc
-    .tuple(validScope, fc.oneof(fc.constantFrom("", "  ", "\t"), nonString, fc.constant(null)))
+    .tuple(
+      validScope,
+      fc.oneof(
+        fc.constantFrom("", "  ", "\t", "app name", "a\nb", "x".repeat(256)),
+        nonString,
+        fc.constant(null),
+      ),
+    )
     .map(([s, n]) => ({ scope: { ...s, name: n }, path: ".name" })),
   fc
     .tuple(

@@ -195,6 +195,8 @@ describe("check (validate.ts)", () => {
       [{ name: "", type: "repository", actions: ["pull"] }, ["scopes[0].name"]],
       [{ name: "  ", type: "repository", actions: ["pull"] }, ["scopes[0].name"]],
       [{ type: "repository", actions: ["pull"] }, ["scopes[0].name"]],
+      [{ name: "my app", type: "repository", actions: ["pull"] }, ["scopes[0].name"]],
+      [{ name: "a".repeat(256), type: "repository", actions: ["pull"] }, ["scopes[0].name"]],
       [{ name: "*", type: "backup", actions: ["pull"] }, ["scopes[0].type"]],
       [{ name: "*", type: "repository", actions: [] }, ["scopes[0].actions"]],
       [{ name: "*", type: "repository", actions: "pull" }, ["scopes[0].actions"]],
