@@ -1,100 +1,10 @@
-import { isIonosApiError, type IonosApiError } from "./client/errors";
+/** Reading, updating and deleting a token; creation lives in `creation.ts`. */
+import { isIonosApiError } from "./client/errors";
 import type { WireToken } from "./client/models";
 import type { TokensApi } from "./client/tokens";
-import {
-  inputsOf,
-  localInputsOf,
-  parseResourceId,
-  patchBetween,
-  resourceId,
-  toOutputs,
-  toWriteBody,
-} from "./mapping";
-import { parseRfc3339 } from "./normalize";
+import { recreateToken } from "./creation";
+import { inputsOf, localInputsOf, parseResourceId, patchBetween, resourceId, toOutputs } from "./mapping";
 import type { TokenInputs, TokenOutputs } from "./types";
-
-/** Attempts at creating a token when the API's answers are lost and each orphan must be cleaned up first. */
-const MAX_CREATE_ATTEMPTS = 3;
-
-/**
- * A token found by name after a lost POST answer counts as ours when the server says it was created no earlier
- * than this before our attempt started (allowing for clock skew between us and the API).
- */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
-
-/** Result of a create: the resource ID and every output, the one-time password included. */
-export interface CreatedToken {
-  id: string;
-  outs: TokenOutputs;
-}
-
-/**
- * Creates a token with POST. A POST whose answer is lost (timeout, reset, 5xx) may still have created the
- * token, whose password we would then never see. Names are unique per registry, so the token is looked up by
- * name: one created by that attempt is deleted and the POST retried; one that existed before is reported as a
- * name conflict. A live token is never left behind a failed create, and no create succeeds without a password.
- */
-export async function createToken(
-  api: TokensApi,
-  inputs: TokenInputs,
-  now: () => number = Date.now,
-): Promise<CreatedToken> {
-  const body = toWriteBody(inputs);
-  for (let attempt = 1; ; attempt++) {
-    const startedAt = now();
-    let token: WireToken;
-    try {
-      token = await api.create(inputs.registryId, body);
-    } catch (error) {
-      if (isIonosApiError(error) && error.status === 409) throw nameTaken(inputs);
-      if (!isIonosApiError(error) || !error.ambiguous) throw error;
-      await removeOrphan(api, inputs, startedAt, error);
-      if (attempt >= MAX_CREATE_ATTEMPTS) throw error;
-      continue;
-    }
-    const password = token.properties.credentials?.password;
-    if (!password) {
-      await api.delete(inputs.registryId, token.id);
-      throw new Error(
-        `The IONOS API created token "${inputs.name}" in registry ${inputs.registryId} but returned no password; ` +
-          "the token was deleted again, since it could never be used. Run the update again.",
-      );
-    }
-    return {
-      id: resourceId(inputs.registryId, token.id),
-      outs: toOutputs(inputs.registryId, token, password, inputs),
-    };
-  }
-}
-
-async function removeOrphan(
-  api: TokensApi,
-  inputs: TokenInputs,
-  startedAt: number,
-  cause: IonosApiError,
-): Promise<void> {
-  let found: WireToken | undefined;
-  try {
-    found = await api.findByName(inputs.registryId, inputs.name);
-  } catch (lookupError) {
-    throw new Error(
-      `${cause.message}. The token "${inputs.name}" may have been created in registry ${inputs.registryId}, and ` +
-        `checking failed too (${(lookupError as Error).message}). Run \`pulumi refresh\`, then the update again; ` +
-        "delete the token by hand if it exists and is not in the stack.",
-    );
-  }
-  if (!found) return;
-  const created = parseRfc3339(found.metadata?.createdDate ?? "");
-  if (created === undefined || created < startedAt - CLOCK_SKEW_MS) throw nameTaken(inputs);
-  await api.delete(inputs.registryId, found.id);
-}
-
-function nameTaken(inputs: TokenInputs): Error {
-  return new Error(
-    `A token named "${inputs.name}" already exists in registry ${inputs.registryId} (names are unique per registry). ` +
-      "Choose another name, omit `name` to get a generated one, or delete the existing token.",
-  );
-}
 
 /** Result of a read: an empty `id` tells the engine the token is gone. */
 export interface ReadToken {
@@ -128,7 +38,14 @@ export async function readToken(
     );
   }
   const outs = toOutputs(registryId, token, password, props);
-  return { id: resourceId(registryId, token.id), props: outs, inputs: inputsOf(outs) };
+  // A refresh keeps the stored inputs (the declared values), so that `check` plans expiries from them and the
+  // next `up` restores drift instead of adopting it. Only a read from the ID alone has no inputs to keep.
+  const adopted = typeof props.tokenId !== "string";
+  return {
+    id: resourceId(registryId, token.id),
+    props: outs,
+    ...(adopted ? { inputs: inputsOf(outs) } : {}),
+  };
 }
 
 /**
@@ -159,9 +76,7 @@ export async function updateToken(
   } catch (error) {
     if (!isIonosApiError(error) || error.status !== 404) throw error;
   }
-  const token = await api.put(registryId, tokenId, toWriteBody(news));
-  const fresh = token.properties.credentials?.password;
-  return toOutputs(registryId, token, fresh || password, news);
+  return recreateToken(api, tokenId, news);
 }
 
 /**

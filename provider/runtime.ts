@@ -8,7 +8,8 @@ import { HttpClient } from "./client/http";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { TokensApi } from "./client/tokens";
 import { diffToken } from "./diff";
-import { createToken, deleteToken, readToken, updateToken } from "./operations";
+import { createToken } from "./creation";
+import { deleteToken, readToken, updateToken } from "./operations";
 import {
   authorizationHeader,
   currentTime,
@@ -48,6 +49,8 @@ export async function configure(provider: object, req: pulumi.dynamic.ConfigureR
   const config = req.config;
   const state = stateOf(provider);
   state.config = (key) => config.get(key);
+  // New settings need a new client; the old one's keep-alive sockets are released.
+  state.api?.close();
   state.api = undefined;
 }
 

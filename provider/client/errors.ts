@@ -55,7 +55,12 @@ export function isIonosApiError(value: unknown): value is IonosApiError {
 }
 
 function describeFailure(d: IonosApiErrorDetails): string {
-  const outcome = d.status === 0 ? `no response (${d.cause ?? "network error"})` : `HTTP ${d.status}`;
+  const outcome =
+    d.status === 0
+      ? `no response (${d.cause ?? "network error"})`
+      : d.status < 300
+        ? `an unusable answer (HTTP ${d.status}: ${d.cause ?? "unreadable"})`
+        : `HTTP ${d.status}`;
   // Every message the API gave, each with its errorCode: the API often reports several problems at once.
   const detail = d.messages
     .filter((m) => m.message)

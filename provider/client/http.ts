@@ -38,6 +38,11 @@ export interface ApiCall {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
+  /**
+   * Whether repeating the call after a lost answer is harmless. @default true for every method but POST; a
+   * PUT that may create is not (a repeat would replace what the first created, and lose its password).
+   */
+  idempotent?: boolean;
 }
 
 /** A successful (2xx) answer. `body` is undefined for an empty body (204). */
@@ -71,7 +76,7 @@ export class HttpClient {
       const outcome = await this.attempt<T>(call);
       if ("result" in outcome) return outcome.result;
       const failure = outcome.failure;
-      const delay = isRetryable(call.method, failure.outcome)
+      const delay = isRetryable(call.method, failure.outcome, call.idempotent)
         ? nextDelay(attempt - 1, now() - started, failure.retryAfterMs, retry, random)
         : undefined;
       if (delay === undefined) throw this.toError(call, failure, attempt);
@@ -104,7 +109,10 @@ export class HttpClient {
           };
         return { result: { status: response.status, body: parsed.value } };
       }
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+      const retryAfterMs = parseRetryAfter(
+        response.headers.get("retry-after"),
+        (this.options.now ?? Date.now)(),
+      );
       return {
         failure: {
           outcome: { kind: "response", status: response.status },
@@ -156,7 +164,7 @@ export class HttpClient {
         errorCode: m.errorCode,
         message: m.message && redact(m.message, this.options.secrets),
       })),
-      retryable: isRetryable(call.method, outcome),
+      retryable: isRetryable(call.method, outcome, call.idempotent),
       attempts,
       ambiguous,
       cause: failure.cause,

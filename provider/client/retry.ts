@@ -36,11 +36,15 @@ const RETRYABLE_STATUSES = [429, 502, 503, 504];
 
 /**
  * Whether an attempt that ended with `outcome` may be retried. GET, PUT, PATCH and DELETE are idempotent and
- * retried on network errors, 429, 502, 503 and 504. POST is retried only when the server certainly did not act:
- * on 429 and on failures before the request was sent — a retried POST could otherwise create a second token.
+ * retried on network errors, 429, 502, 503 and 504. POST — and any call marked not `idempotent`, such as a PUT
+ * that may create — is retried only when the server certainly did not act: on 429 and on failures before the
+ * request was sent; a repeat could otherwise create a second token, or replace the first and lose its password.
  */
-export function isRetryable(method: string, outcome: AttemptOutcome): boolean {
-  const idempotent = method !== "POST";
+export function isRetryable(
+  method: string,
+  outcome: AttemptOutcome,
+  idempotent = method !== "POST",
+): boolean {
   if (outcome.kind === "network") return !outcome.permanent && (idempotent || !outcome.sent);
   if (outcome.status === 429) return true;
   return idempotent && RETRYABLE_STATUSES.includes(outcome.status);

@@ -1,4 +1,5 @@
-import type { ApiResult, HttpClient } from "./http";
+import { ionosApiError } from "./errors";
+import type { ApiCall, ApiResult, HttpClient } from "./http";
 import type { WireToken, WireTokenPage, WireTokenPatch, WireTokenWrite } from "./models";
 
 /** Page size used when listing; the API's documented default. */
@@ -43,49 +44,61 @@ export class TokensApi {
 
   /** `GET /registries/{registryId}/tokens/{tokenId}`. The password in the answer is always `""`. */
   async get(registryId: string, tokenId: string): Promise<WireToken> {
-    return bodyOf(
-      await this.http.send<WireToken>({
-        operation: "registriesTokensFindById",
-        method: "GET",
-        path: tokenPath(registryId, tokenId),
-      }),
-    );
+    return this.token({
+      operation: "registriesTokensFindById",
+      method: "GET",
+      path: tokenPath(registryId, tokenId),
+    });
   }
 
   /** `POST /registries/{registryId}/tokens`: creates a token; the answer carries its one-time password. */
   async create(registryId: string, properties: WireTokenWrite): Promise<WireToken> {
-    return bodyOf(
-      await this.http.send<WireToken>({
-        operation: "registriesTokensPost",
-        method: "POST",
-        path: tokensPath(registryId),
-        body: { properties },
-      }),
-    );
+    return this.token({
+      operation: "registriesTokensPost",
+      method: "POST",
+      path: tokensPath(registryId),
+      body: { properties },
+    });
   }
 
-  /** `PUT …/tokens/{tokenId}`: creates the token at that id (with a password) or replaces its properties. */
-  async put(registryId: string, tokenId: string, properties: WireTokenWrite): Promise<WireToken> {
-    return bodyOf(
-      await this.http.send<WireToken>({
-        operation: "registriesTokensPut",
-        method: "PUT",
-        path: tokenPath(registryId, tokenId),
-        body: { properties },
-      }),
-    );
+  /**
+   * `PUT …/tokens/{tokenId}`: creates the token at that id (with a password) or replaces its properties. With
+   * `mayCreate`, it is retried only when the server certainly did not act, as a POST is: a retry after a lost
+   * answer would find the created token and replace it, and its password would be lost.
+   */
+  async put(
+    registryId: string,
+    tokenId: string,
+    properties: WireTokenWrite,
+    options: { mayCreate?: boolean } = {},
+  ): Promise<WireToken> {
+    return this.token({
+      operation: "registriesTokensPut",
+      method: "PUT",
+      path: tokenPath(registryId, tokenId),
+      body: { properties },
+      idempotent: !options.mayCreate,
+    });
   }
 
   /** `PATCH …/tokens/{tokenId}` with an unwrapped body: only the fields present change. */
   async patch(registryId: string, tokenId: string, patch: WireTokenPatch): Promise<WireToken> {
-    return bodyOf(
-      await this.http.send<WireToken>({
-        operation: "registriesTokensPatch",
-        method: "PATCH",
-        path: tokenPath(registryId, tokenId),
-        body: patch,
-      }),
-    );
+    return this.token({
+      operation: "registriesTokensPatch",
+      method: "PATCH",
+      path: tokenPath(registryId, tokenId),
+      body: patch,
+    });
+  }
+
+  /** Releases the client's keep-alive sockets. */
+  close(): void {
+    this.http.close();
+  }
+
+  /** Sends a call whose answer must carry a token. */
+  private async token(call: ApiCall): Promise<WireToken> {
+    return bodyOf(await this.http.send<WireToken>(call), call);
   }
 
   /** `DELETE …/tokens/{tokenId}`. */
@@ -106,10 +119,27 @@ function tokenPath(registryId: string, tokenId: string): string {
   return `${tokensPath(registryId)}/${encodeURIComponent(tokenId)}`;
 }
 
-function bodyOf(result: ApiResult<WireToken>): WireToken {
+/**
+ * The token in a 2xx answer. An answer without one says nothing about what happened, so for a write it is an
+ * ambiguous failure (the caller must find out), like a lost answer.
+ */
+function bodyOf(
+  result: ApiResult<WireToken>,
+  call: { operation: string; method: string; path: string },
+): WireToken {
   const token = result.body;
   if (!token || typeof token !== "object" || !token.properties || typeof token.id !== "string") {
-    throw new Error(`The IONOS API answered HTTP ${result.status} without a token in the body`);
+    throw ionosApiError({
+      operation: call.operation,
+      method: call.method,
+      route: call.path,
+      status: result.status,
+      messages: [],
+      retryable: false,
+      attempts: 1,
+      ambiguous: call.method !== "GET",
+      cause: "an answer without a token",
+    });
   }
   return token;
 }

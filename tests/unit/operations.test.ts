@@ -3,7 +3,8 @@ import * as sinon from "sinon";
 import { ionosApiError, isIonosApiError } from "../../provider/client/errors";
 import type { WireToken } from "../../provider/client/models";
 import type { TokensApi } from "../../provider/client/tokens";
-import { createToken, deleteToken, readToken, updateToken } from "../../provider/operations";
+import { createToken } from "../../provider/creation";
+import { deleteToken, readToken, updateToken } from "../../provider/operations";
 import type { TokenInputs } from "../../provider/types";
 import { pullTokenInputs } from "../support/fixtures";
 
@@ -141,6 +142,46 @@ describe("operations.ts", () => {
       expect(api.delete.callCount).to.equal(3);
     });
 
+    it("treats a 409 after a lost answer as our late-landing token: cleans it up and retries", async () => {
+      const api = fakeApi();
+      api.create.onCall(0).rejects(apiError(0, "POST", true));
+      api.create.onCall(1).rejects(apiError(409));
+      api.create.onCall(2).resolves(wire({ credentials: { username: "ci", password: "pw-3" } }));
+      api.findByName.onCall(0).resolves(undefined); // not committed yet when first looked for
+      api.findByName.onCall(1).resolves(wire({}, "2030-01-01T00:00:00Z")); // landed late
+      const { outs } = await createToken(asApi(api), inputs, () => NOW);
+      expect(outs.password).to.equal("pw-3");
+      expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
+    });
+
+    it("leaves alone a recent same-named token whose properties differ from ours", async () => {
+      const api = fakeApi();
+      api.create.rejects(apiError(503, "POST", true));
+      api.findByName.resolves(wire({ status: "disabled" }, "2030-01-01T00:00:00Z"));
+      const error = await createToken(asApi(api), inputs, () => NOW).catch((e) => e);
+      expect(error.message).to.match(/already exists/);
+      expect(api.delete.called).to.equal(false);
+    });
+
+    it("leaves alone a same-named token created more than a minute before the attempt", async () => {
+      const api = fakeApi();
+      api.create.rejects(apiError(503, "POST", true));
+      api.findByName.resolves(wire({}, "2029-12-31T23:58:30Z"));
+      const error = await createToken(asApi(api), inputs, () => NOW).catch((e) => e);
+      expect(error.message).to.match(/already exists/);
+      expect(api.delete.called).to.equal(false);
+    });
+
+    it("says which token to delete by hand when cleaning up fails", async () => {
+      const api = fakeApi();
+      api.create.resolves(wire());
+      api.delete.rejects(apiError(503, "DELETE"));
+      const error = await createToken(asApi(api), inputs).catch((e) => e);
+      expect(error.message).to.match(
+        new RegExp(`Token ${TOKEN} in registry ${REGISTRY} had to be deleted.*Delete it by hand`, "s"),
+      );
+    });
+
     it("says the state is uncertain when the lookup fails too", async () => {
       const api = fakeApi();
       api.create.rejects(apiError(0, "POST", true));
@@ -166,6 +207,14 @@ describe("operations.ts", () => {
   });
 
   describe("readToken", () => {
+    it("on refresh keeps the stored inputs (returns none), so drift is restored, not adopted", async () => {
+      const api = fakeApi();
+      api.get.resolves(wire({ status: "disabled" }));
+      const result = await readToken(asApi(api), ID, { tokenId: TOKEN, password: "kept" });
+      expect(result.props?.status).to.equal("disabled");
+      expect(result).to.not.have.property("inputs");
+    });
+
     it("maps the live token and carries the stored password over", async () => {
       const api = fakeApi();
       api.get.resolves(wire({ status: "disabled", expiryDate: "2031-01-01T00:00:00.000Z" }));
@@ -255,6 +304,47 @@ describe("operations.ts", () => {
       expect(api.put.firstCall.args.slice(0, 2)).to.deep.equal([REGISTRY, TOKEN]);
       expect(api.put.firstCall.args[2]).to.deep.include({ name: "ci", status: "disabled" });
       expect(outs.password).to.equal("pw-new");
+    });
+
+    it("asks the client not to retry a PUT that may create (a repeat would lose the password)", async () => {
+      const api = fakeApi();
+      api.patch.rejects(apiError(404, "PATCH"));
+      api.put.resolves(wire({ credentials: { username: "ci", password: "pw-new" } }));
+      await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" });
+      expect(api.put.firstCall.args[3]).to.deep.equal({ mayCreate: true });
+    });
+
+    it("after a lost PUT answer, deletes what it may have created and PUTs again", async () => {
+      const api = fakeApi();
+      api.patch.rejects(apiError(404, "PATCH"));
+      api.put.onCall(0).rejects(apiError(0, "PUT", true));
+      api.put.onCall(1).resolves(wire({ credentials: { username: "ci", password: "pw-2" } }));
+      const outs = await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" });
+      expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
+      expect(outs.password).to.equal("pw-2");
+    });
+
+    it("never keeps the old password for a token a PUT replaced instead of creating", async () => {
+      const api = fakeApi();
+      api.patch.rejects(apiError(404, "PATCH"));
+      api.put.onCall(0).resolves(wire()); // 201 with password "": it replaced a token that was there again
+      api.put.onCall(1).resolves(wire({ credentials: { username: "ci", password: "pw-fresh" } }));
+      const outs = await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" });
+      expect(outs.password).to.equal("pw-fresh");
+      expect(api.delete.callCount).to.equal(1);
+    });
+
+    it("fails, leaving nothing behind, when no PUT yields a password", async () => {
+      const api = fakeApi();
+      api.patch.rejects(apiError(404, "PATCH"));
+      api.put.resolves(wire());
+      const error = await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" }).catch(
+        (e) => e,
+      );
+      expect(error.message).to.match(
+        /could not be recreated with a password after 3 attempts; nothing is left behind/,
+      );
+      expect(api.delete.callCount).to.equal(3);
     });
 
     it("refuses to move or rename in place", async () => {

@@ -1,0 +1,164 @@
+/**
+ * Creating a token — by POST for a new resource, by PUT at a known id when an update finds its token gone —
+ * such that a lost answer never leaves a live token whose password we do not have, and no creation succeeds
+ * without a password.
+ */
+import { isIonosApiError, type IonosApiError } from "./client/errors";
+import type { WireToken } from "./client/models";
+import type { TokensApi } from "./client/tokens";
+import { resourceId, toOutputs, toWriteBody } from "./mapping";
+import { parseRfc3339, sameInstant, sameScopes } from "./normalize";
+import type { RegistryTokenScope, TokenInputs, TokenOutputs } from "./types";
+
+/** Attempts at creating a token when the API's answers are lost and each orphan must be cleaned up first. */
+const MAX_CREATE_ATTEMPTS = 3;
+
+/**
+ * A token found by name after a lost POST answer counts as ours only when the server created it no earlier than
+ * this before our attempt started (clock skew between us and the API) — and it has exactly the properties we
+ * sent. A same-named token that fails either test is reported as a name conflict and left alone.
+ */
+const CLOCK_SKEW_MS = 60 * 1000;
+
+/** Result of a create: the resource ID and every output, the one-time password included. */
+export interface CreatedToken {
+  id: string;
+  outs: TokenOutputs;
+}
+
+/**
+ * Creates a token with POST. A POST whose answer is lost (timeout, reset, 5xx) may still have created the
+ * token, whose password we would then never see. Names are unique per registry, so the token is looked up by
+ * name: one created by our attempt is deleted and the POST retried; any other is reported as a name conflict.
+ * A 409 after a lost answer is the same question (our earlier attempt may have landed late), so it gets the
+ * same answer. A live token is never left behind a failed create, and no create succeeds without a password.
+ */
+export async function createToken(
+  api: TokensApi,
+  inputs: TokenInputs,
+  now: () => number = Date.now,
+): Promise<CreatedToken> {
+  const body = toWriteBody(inputs);
+  let firstStart: number | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const startedAt = now();
+    firstStart ??= startedAt;
+    let token: WireToken;
+    try {
+      token = await api.create(inputs.registryId, body);
+    } catch (error) {
+      const conflict = isIonosApiError(error) && error.status === 409;
+      if (conflict && attempt === 1) throw nameTaken(inputs);
+      if (!conflict && (!isIonosApiError(error) || !error.ambiguous)) throw error;
+      await removeOrphan(api, inputs, firstStart, error as IonosApiError);
+      if (attempt >= MAX_CREATE_ATTEMPTS) throw error;
+      continue;
+    }
+    const password = token.properties.credentials?.password;
+    if (!password) {
+      await deleteOrExplain(api, inputs.registryId, token.id, "it came back without a password");
+      throw new Error(
+        `The IONOS API created token "${inputs.name}" in registry ${inputs.registryId} but returned no password; ` +
+          "the token was deleted again, since it could never be used. Run the update again.",
+      );
+    }
+    return {
+      id: resourceId(inputs.registryId, token.id),
+      outs: toOutputs(inputs.registryId, token, password, inputs),
+    };
+  }
+}
+
+/**
+ * Recreates, with PUT at its own id, a token that vanished (an update found it gone). The id is ours, so
+ * whatever a lost PUT answer left there is ours too: it is deleted and the PUT repeated. A PUT that answers
+ * without a password replaced a token instead of creating one — its password is unknowable — so that token is
+ * deleted and the PUT repeated as well. The stored password is never reused for a different token.
+ */
+export async function recreateToken(
+  api: TokensApi,
+  tokenId: string,
+  inputs: TokenInputs,
+): Promise<TokenOutputs> {
+  for (let attempt = 1; ; attempt++) {
+    let token: WireToken | undefined;
+    try {
+      token = await api.put(inputs.registryId, tokenId, toWriteBody(inputs), { mayCreate: true });
+    } catch (error) {
+      if (!isIonosApiError(error) || !error.ambiguous || attempt >= MAX_CREATE_ATTEMPTS) throw error;
+    }
+    const password = token?.properties.credentials?.password;
+    if (token && password) return toOutputs(inputs.registryId, token, password, inputs);
+    await deleteOrExplain(
+      api,
+      inputs.registryId,
+      tokenId,
+      "its recreation's answer was lost or had no password",
+    );
+    if (attempt >= MAX_CREATE_ATTEMPTS) {
+      throw new Error(
+        `RegistryToken ${resourceId(inputs.registryId, tokenId)} had vanished and could not be recreated with a ` +
+          `password after ${attempt} attempts; nothing is left behind. Run \`pulumi refresh\` and \`pulumi up\`.`,
+      );
+    }
+  }
+}
+
+/** Deletes a token we cannot use; when even that fails, the error says which token to remove by hand. */
+async function deleteOrExplain(
+  api: TokensApi,
+  registryId: string,
+  tokenId: string,
+  why: string,
+): Promise<void> {
+  try {
+    await api.delete(registryId, tokenId);
+  } catch (error) {
+    if (isIonosApiError(error) && error.status === 404) return;
+    throw new Error(
+      `Token ${tokenId} in registry ${registryId} had to be deleted (${why}), but deleting it failed: ` +
+        `${(error as Error).message}. Delete it by hand.`,
+    );
+  }
+}
+
+async function removeOrphan(
+  api: TokensApi,
+  inputs: TokenInputs,
+  startedAt: number,
+  cause: IonosApiError,
+): Promise<void> {
+  let found: WireToken | undefined;
+  try {
+    found = await api.findByName(inputs.registryId, inputs.name);
+  } catch (lookupError) {
+    throw new Error(
+      `${cause.message}. The token "${inputs.name}" may have been created in registry ${inputs.registryId}, and ` +
+        `checking failed too (${(lookupError as Error).message}). Run \`pulumi refresh\`, then the update again; ` +
+        "delete the token by hand if it exists and is not in the stack.",
+    );
+  }
+  if (!found) return;
+  if (!isOurs(found, inputs, startedAt)) throw nameTaken(inputs);
+  await deleteOrExplain(api, inputs.registryId, found.id, "its creation's answer was lost with its password");
+}
+
+/** Whether a same-named token looks like the one our lost POST created: recent, and exactly what we sent. */
+function isOurs(token: WireToken, inputs: TokenInputs, startedAt: number): boolean {
+  const created = parseRfc3339(token.metadata?.createdDate ?? "");
+  const p = token.properties;
+  return (
+    created !== undefined &&
+    created >= startedAt - CLOCK_SKEW_MS &&
+    (p.status ?? "enabled") === inputs.status &&
+    sameInstant(p.expiryDate ?? null, inputs.expiryDate) &&
+    sameScopes((p.scopes ?? []) as RegistryTokenScope[], inputs.scopes)
+  );
+}
+
+function nameTaken(inputs: TokenInputs): Error {
+  return new Error(
+    `A token named "${inputs.name}" already exists in registry ${inputs.registryId} (names are unique per registry). ` +
+      "Choose another name, omit `name` to get a generated one, or delete the existing token.",
+  );
+}
