@@ -16,11 +16,15 @@ type Props = Record<string, unknown>;
 /** Properties whose change needs a new token: the API cannot move a token or rename it. (Rotation adds two.) */
 const REPLACE_KEYS = ["registryId", "name"] as const;
 
-/** Properties PATCH can change in place, each with its own notion of equality. */
+/** Properties that change in place (PATCH, or nothing for provider-side ones), each with its own equality. */
 const UPDATE_KEYS = {
   expiryDate: (a: unknown, b: unknown) => sameInstant(a as string | null, b as string | null),
   status: (a: unknown, b: unknown) => (a ?? "enabled") === (b ?? "enabled"),
   scopes: (a: unknown, b: unknown) => sameScopes(a as RegistryTokenScope[], b as RegistryTokenScope[]),
+  // Provider-side settings: changing them calls no API (a new expiresIn re-plans expiryDate, which does), but
+  // reporting them keeps the stored outputs in step with the program.
+  expiresIn: (a: unknown, b: unknown) => (a ?? null) === (b ?? null),
+  rotateBefore: (a: unknown, b: unknown) => (a ?? null) === (b ?? null),
 } as const;
 
 /**

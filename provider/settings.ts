@@ -50,12 +50,17 @@ export function resolveSettings(
   config: ConfigReader,
   env: Record<string, string | undefined>,
 ): ProviderSettings {
-  const read = (name: keyof typeof SETTING_SOURCES): string | undefined => {
-    const [key, variable] = SETTING_SOURCES[name];
-    const value = config(key) ?? env[variable];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
-  const credentials = resolveCredentials(read("token"), read("username"), read("password"));
+  const clean = (value: string | undefined) =>
+    value === undefined || value.trim() === "" ? undefined : value.trim();
+  const fromConfig = (name: keyof typeof SETTING_SOURCES) => clean(config(SETTING_SOURCES[name][0]));
+  const fromEnv = (name: keyof typeof SETTING_SOURCES) => clean(env[SETTING_SOURCES[name][1]]);
+  const read = (name: keyof typeof SETTING_SOURCES) => fromConfig(name) ?? fromEnv(name);
+  // Credentials come as a set from one source: any in stack config win over all in the environment, so an
+  // IONOS_TOKEN left in a shell cannot override a username/password the stack declares. Within a source, a
+  // token wins over username/password.
+  const CREDENTIALS = ["token", "username", "password"] as const;
+  const source = CREDENTIALS.some((name) => fromConfig(name) !== undefined) ? fromConfig : fromEnv;
+  const credentials = resolveCredentials(source("token"), source("username"), source("password"));
   const baseUrl = normalizeEndpoint(read("endpoint") ?? DEFAULT_ENDPOINT);
   const url = new URL(baseUrl);
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {

@@ -198,9 +198,10 @@ function checkRotationTriggers(value: unknown, fail: Fail): unknown {
   if (value == null) return null;
   if (value === UNKNOWN) return value;
   if (typeof value !== "object" || Array.isArray(value)) {
+    // Its values are arbitrary (often derived from secrets, which check receives in plain text): never echoed.
     fail(
       "rotationTriggers",
-      `rotationTriggers must be a map of values (any change replaces the token), got ${show(value)}`,
+      `rotationTriggers must be a map of values (any change replaces the token), got ${kindOf(value)}`,
     );
   }
   return value;
@@ -309,6 +310,11 @@ function checkScope(
   return ok
     ? { name: s.name as string, type: s.type as string, actions: normalizeActions(s.actions as string[]) }
     : undefined;
+}
+
+/** What kind of value it is, without the value itself. */
+function kindOf(value: unknown): string {
+  return Array.isArray(value) ? "a list" : value === null ? "null" : `a ${typeof value}`;
 }
 
 /** A short, safe rendering of a user value for a message (inputs are never secret; cut long ones). */

@@ -114,6 +114,23 @@ describe("rotation (duration.ts, rotation.ts, check and diff)", () => {
       ]);
     });
 
+    it("reports a changed expiresIn or rotateBefore as an in-place update", () => {
+      expect(diffToken(outs, { ...created, rotateBefore: "3d" })).to.deep.include({
+        changes: true,
+        replaces: [],
+        updates: ["rotateBefore"],
+      });
+      const replanned = checkTokenInputs(created, { ...base, expiresIn: "60d" }, T0).inputs;
+      expect(diffToken(outs, replanned).updates).to.deep.equal(["expiryDate", "expiresIn"]);
+    });
+
+    it("never echoes rotationTriggers values in a failure", () => {
+      const { failures } = checkTokenInputs({}, { ...base, rotationTriggers: "s3cr3t-value" }, T0);
+      expect(failures.map((f) => f.property)).to.deep.equal(["rotationTriggers"]);
+      expect(failures[0].reason).to.not.include("s3cr3t");
+      expect(failures[0].reason).to.include("got a string");
+    });
+
     it("rejects inconsistent settings naming the property", () => {
       const props = (news: Record<string, unknown>) =>
         checkTokenInputs({}, news, T0).failures.map((f) => f.property);

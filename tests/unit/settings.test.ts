@@ -23,11 +23,24 @@ describe("settings.ts", () => {
     expect(s.credentials).to.deep.equal({ kind: "basic", username: "u", password: "p" });
     expect(s.baseUrl).to.equal("http://127.0.0.1:9/containerregistries");
   });
-  it("lets a token win over username and password", () => {
+  it("lets a token win over username and password from the same source", () => {
+    const fromConfig = config({
+      "ionoscloud:token": "t",
+      "ionoscloud:username": "u",
+      "ionoscloud:password": "p",
+    });
+    expect(resolveSettings(fromConfig, {}).credentials).to.deep.equal({ kind: "token", token: "t" });
+    const fromEnv = { IONOS_TOKEN: "t", IONOS_USERNAME: "u", IONOS_PASSWORD: "p" };
+    expect(resolveSettings(noConfig, fromEnv).credentials.kind).to.equal("token");
+  });
+  it("takes credentials from stack config as a set, never mixing in the environment's", () => {
     const s = resolveSettings(config({ "ionoscloud:username": "u", "ionoscloud:password": "p" }), {
       IONOS_TOKEN: "t",
     });
-    expect(s.credentials.kind).to.equal("token");
+    expect(s.credentials).to.deep.equal({ kind: "basic", username: "u", password: "p" });
+    expect(() => resolveSettings(config({ "ionoscloud:username": "u" }), { IONOS_PASSWORD: "p" })).to.throw(
+      /password/,
+    );
   });
   it("defaults to the production endpoint and sane timeouts", () => {
     const s = resolveSettings(noConfig, { IONOS_TOKEN: "t" });
@@ -55,12 +68,10 @@ describe("settings.ts", () => {
     expect(error?.name).to.equal("SettingsError");
   });
   it("never echoes a secret in its errors", () => {
-    try {
-      resolveSettings(noConfig, { IONOS_PASSWORD: "hunter2-very-secret" });
-      expect.fail("should throw");
-    } catch (e) {
-      expect((e as Error).message).to.not.include("hunter2");
-    }
+    expect(() => resolveSettings(noConfig, { IONOS_PASSWORD: "hunter2-very-secret" }))
+      .to.throw(/username .* is missing/)
+      .with.property("message")
+      .that.does.not.include("hunter2");
   });
   it("refuses plain http to anything but loopback", () => {
     expect(() =>
