@@ -50,7 +50,8 @@ export async function readToken(
 
 /**
  * Updates a token in place with one PATCH of just what changed (none when only provider-side inputs changed).
- * If the token vanished meanwhile, it is recreated at the same ID with PUT, which yields a new password.
+ * A PATCH whose answer was lost is checked with a GET: if the change landed, the update succeeded. If the token
+ * vanished meanwhile, it is recreated at the same ID with PUT, which yields a new password.
  */
 export async function updateToken(
   api: TokensApi,
@@ -74,9 +75,32 @@ export async function updateToken(
     const token = await api.patch(registryId, tokenId, patch);
     return toOutputs(registryId, token, password, news);
   } catch (error) {
+    if (isIonosApiError(error) && error.ambiguous) {
+      // The answer was lost or a 5xx, but the change may have landed: if the token now holds exactly the
+      // declared values, the update happened.
+      const live = await liveIfApplied(api, registryId, tokenId, olds, news);
+      if (live) return toOutputs(registryId, live, password, news);
+    }
     if (!isIonosApiError(error) || error.status !== 404) throw error;
   }
   return recreateToken(api, tokenId, news);
+}
+
+/** The live token when it already holds every declared value (nothing left to PATCH); otherwise undefined. */
+async function liveIfApplied(
+  api: TokensApi,
+  registryId: string,
+  tokenId: string,
+  olds: Partial<TokenOutputs>,
+  news: TokenInputs,
+): Promise<WireToken | undefined> {
+  try {
+    const live = await api.get(registryId, tokenId);
+    const now = toOutputs(registryId, live, olds.password ?? "", news);
+    return Object.keys(patchBetween(now, news)).length === 0 ? live : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

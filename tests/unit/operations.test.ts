@@ -306,6 +306,26 @@ describe("operations.ts", () => {
       expect(outs.password).to.equal("pw-new");
     });
 
+    it("after a lost PATCH answer, succeeds when a GET shows the change landed", async () => {
+      const api = fakeApi();
+      api.patch.rejects(apiError(500, "PATCH", true));
+      api.get.resolves(wire({ status: "disabled" }));
+      const outs = await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" });
+      expect(outs.status).to.equal("disabled");
+      expect(outs.password).to.equal("pw-old");
+    });
+
+    it("after a lost PATCH answer, fails when a GET shows the change did not land", async () => {
+      const api = fakeApi();
+      api.patch.rejects(apiError(500, "PATCH", true));
+      api.get.resolves(wire());
+      const error = await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" }).catch(
+        (e) => e,
+      );
+      expect(isIonosApiError(error)).to.equal(true);
+      expect(error.status).to.equal(500);
+    });
+
     it("asks the client not to retry a PUT that may create (a repeat would lose the password)", async () => {
       const api = fakeApi();
       api.patch.rejects(apiError(404, "PATCH"));
