@@ -1,15 +1,8 @@
-import { parseDuration } from "./duration";
+import { kindOf, show, type Fail } from "./failures";
 import { generateName, NAME_PREFIX_PATTERN, TOKEN_NAME_PATTERN } from "./naming";
-import { planExpiry } from "./rotation";
-import {
-  formatUtc,
-  normalizeActions,
-  parseRfc3339,
-  sameInstant,
-  SCOPE_ACTIONS,
-  SCOPE_TYPES,
-} from "./normalize";
+import { normalizeActions, SCOPE_ACTIONS, SCOPE_TYPES } from "./normalize";
 import { UNKNOWN, containsUnknown } from "./unknown";
+import { checkExpiry } from "./validateExpiry";
 
 /** One rejected property, as Pulumi's `check` reports it. */
 export interface CheckFailure {
@@ -23,8 +16,7 @@ export interface CheckOutcome {
   failures: CheckFailure[];
 }
 
-/** The token must outlive its creation by this much (the IONOS console's rule; an expired token is deleted). */
-export const MIN_EXPIRY_LEAD_MS = 60 * 60 * 1000;
+export { MIN_EXPIRY_LEAD_MS } from "./validateExpiry";
 
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const INPUT_KEYS = [
@@ -41,7 +33,6 @@ const INPUT_KEYS = [
 const SCOPE_KEYS = ["name", "type", "actions"];
 /** Longest repository name or pattern a scope may carry (Docker's limit on repository names). */
 const MAX_SCOPE_NAME_LENGTH = 255;
-const EXAMPLE_DATE = "2030-01-31T12:00:00Z";
 
 type Props = Record<string, unknown>;
 
@@ -71,8 +62,6 @@ export function checkTokenInputs(olds: Props, news: Props, nowMs: number): Check
   inputs.rotationTriggers = checkRotationTriggers(news.rotationTriggers, fail);
   return { inputs, failures };
 }
-
-type Fail = (property: string, reason: string) => void;
 
 function checkRegistryId(value: unknown, fail: Fail): unknown {
   if (value === UNKNOWN) return value;
@@ -128,72 +117,6 @@ function explainName(name: string): string {
   return "only letters, digits and hyphens are allowed";
 }
 
-/**
- * The expiry inputs: either a fixed `expiryDate`, or a lifetime `expiresIn` (with an optional rotation window
- * `rotateBefore`) from which the expiry is planned; see `planExpiry`.
- */
-function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail): Props {
-  const expiresIn = checkDuration("expiresIn", news.expiresIn, MIN_EXPIRY_LEAD_MS, fail);
-  const rotateBefore = checkDuration("rotateBefore", news.rotateBefore, 60_000, fail);
-  let consistent = true;
-  if (expiresIn !== null && news.expiryDate != null) {
-    consistent = false;
-    fail("expiresIn", "set either expiryDate (a fixed date) or expiresIn (a lifetime), not both");
-  }
-  if (rotateBefore !== null && expiresIn === null) {
-    consistent = false;
-    fail("rotateBefore", "rotateBefore needs expiresIn: a token is rotated before the end of its lifetime");
-  }
-  const lifetime = typeof expiresIn === "string" ? parseDuration(expiresIn) : undefined;
-  const window = typeof rotateBefore === "string" ? parseDuration(rotateBefore) : undefined;
-  if (lifetime !== undefined && window !== undefined && window >= lifetime) {
-    consistent = false;
-    fail("rotateBefore", `rotateBefore (${rotateBefore}) must be shorter than expiresIn (${expiresIn})`);
-  }
-  const policy = { expiresIn, rotateBefore };
-  if (expiresIn === null) {
-    return {
-      ...policy,
-      expiryDate: checkExpiryDate(olds.expiryDate, news.expiryDate, nowMs, fail),
-      rotationDue: null,
-    };
-  }
-  if (expiresIn === UNKNOWN) return { ...policy, expiryDate: UNKNOWN, rotationDue: null };
-  if (
-    lifetime === undefined ||
-    !consistent ||
-    (rotateBefore !== null && window === undefined && rotateBefore !== UNKNOWN)
-  ) {
-    return { ...policy, expiryDate: null, rotationDue: null };
-  }
-  if (rotateBefore === UNKNOWN) return { ...policy, expiryDate: UNKNOWN, rotationDue: UNKNOWN };
-  const plan = planExpiry(
-    { expiresIn: expiresIn as string, rotateBefore: rotateBefore as string | null },
-    olds,
-    nowMs,
-  );
-  return { ...policy, ...plan };
-}
-
-/** A duration input (`90d`, `12h`, `1d12h`, `30m`) of at least `minMs`; null when absent. */
-function checkDuration(property: string, value: unknown, minMs: number, fail: Fail): unknown {
-  if (value == null) return null;
-  if (value === UNKNOWN) return value;
-  const ms = typeof value === "string" ? parseDuration(value) : undefined;
-  if (ms === undefined) {
-    fail(
-      property,
-      `${property} must be a duration such as "90d", "12h" or "1d12h" (days, hours, minutes), got ${show(value)}`,
-    );
-  } else if (ms < minMs) {
-    fail(
-      property,
-      `${property} must be at least ${minMs >= 3600_000 ? "one hour" : "one minute"}, got ${show(value)}`,
-    );
-  }
-  return value;
-}
-
 function checkRotationTriggers(value: unknown, fail: Fail): unknown {
   if (value == null) return null;
   if (value === UNKNOWN) return value;
@@ -205,29 +128,6 @@ function checkRotationTriggers(value: unknown, fail: Fail): unknown {
     );
   }
   return value;
-}
-
-function checkExpiryDate(old: unknown, value: unknown, nowMs: number, fail: Fail): unknown {
-  if (value === UNKNOWN) return value;
-  if (value == null || value === "") return null;
-  const ms = typeof value === "string" ? parseRfc3339(value) : undefined;
-  if (ms === undefined) {
-    fail(
-      "expiryDate",
-      `expiryDate must be an RFC 3339 date-time such as ${EXAMPLE_DATE} (or a Date), got ${show(value)}`,
-    );
-    return value;
-  }
-  const normalized = formatUtc(ms);
-  const changed = !sameInstant(typeof old === "string" ? old : null, normalized);
-  if (changed && ms < nowMs + MIN_EXPIRY_LEAD_MS) {
-    fail(
-      "expiryDate",
-      `expiryDate ${normalized} must be at least one hour in the future (now: ${formatUtc(nowMs)}); ` +
-        "IONOS deletes a token once it expires",
-    );
-  }
-  return normalized;
 }
 
 function checkStatus(value: unknown, fail: Fail): unknown {
@@ -310,23 +210,4 @@ function checkScope(
   return ok
     ? { name: s.name as string, type: s.type as string, actions: normalizeActions(s.actions as string[]) }
     : undefined;
-}
-
-/** What kind of value it is, without the value itself. */
-function kindOf(value: unknown): string {
-  return Array.isArray(value) ? "a list" : value === null ? "null" : `a ${typeof value}`;
-}
-
-/** A short, safe rendering of a user value for a message (inputs are never secret; cut long ones). */
-function show(value: unknown): string {
-  let text: string;
-  try {
-    text = value === undefined ? "undefined" : JSON.stringify(value);
-  } catch {
-    // JSON cannot render a BigInt or a cycle, and String() throws for an object without a prototype: a
-    // message about a bad input must never become an exception of its own.
-    text =
-      typeof value === "object" && value !== null ? Object.prototype.toString.call(value) : String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -1,0 +1,102 @@
+/** `check` rules for the expiry inputs: `expiryDate`, or `expiresIn` with an optional `rotateBefore` window. */
+import { parseDuration } from "./duration";
+import { show, type Fail } from "./failures";
+import { formatUtc, parseRfc3339, sameInstant } from "./normalize";
+import { planExpiry } from "./rotation";
+import { UNKNOWN } from "./unknown";
+
+/** The token must outlive its creation by this much (the IONOS console's rule; an expired token is deleted). */
+export const MIN_EXPIRY_LEAD_MS = 60 * 60 * 1000;
+
+const EXAMPLE_DATE = "2030-01-31T12:00:00Z";
+
+type Props = Record<string, unknown>;
+
+/**
+ * The expiry inputs: either a fixed `expiryDate`, or a lifetime `expiresIn` (with an optional rotation window
+ * `rotateBefore`) from which the expiry is planned; see `planExpiry`.
+ */
+export function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail): Props {
+  const expiresIn = checkDuration("expiresIn", news.expiresIn, MIN_EXPIRY_LEAD_MS, fail);
+  const rotateBefore = checkDuration("rotateBefore", news.rotateBefore, 60_000, fail);
+  let consistent = true;
+  if (expiresIn !== null && news.expiryDate != null) {
+    consistent = false;
+    fail("expiresIn", "set either expiryDate (a fixed date) or expiresIn (a lifetime), not both");
+  }
+  if (rotateBefore !== null && expiresIn === null) {
+    consistent = false;
+    fail("rotateBefore", "rotateBefore needs expiresIn: a token is rotated before the end of its lifetime");
+  }
+  const lifetime = typeof expiresIn === "string" ? parseDuration(expiresIn) : undefined;
+  const window = typeof rotateBefore === "string" ? parseDuration(rotateBefore) : undefined;
+  if (lifetime !== undefined && window !== undefined && window >= lifetime) {
+    consistent = false;
+    fail("rotateBefore", `rotateBefore (${rotateBefore}) must be shorter than expiresIn (${expiresIn})`);
+  }
+  const policy = { expiresIn, rotateBefore };
+  if (expiresIn === null) {
+    return {
+      ...policy,
+      expiryDate: checkExpiryDate(olds.expiryDate, news.expiryDate, nowMs, fail),
+      rotationDue: null,
+    };
+  }
+  if (expiresIn === UNKNOWN) return { ...policy, expiryDate: UNKNOWN, rotationDue: null };
+  if (
+    lifetime === undefined ||
+    !consistent ||
+    (rotateBefore !== null && window === undefined && rotateBefore !== UNKNOWN)
+  ) {
+    return { ...policy, expiryDate: null, rotationDue: null };
+  }
+  if (rotateBefore === UNKNOWN) return { ...policy, expiryDate: UNKNOWN, rotationDue: UNKNOWN };
+  const plan = planExpiry(
+    { expiresIn: expiresIn as string, rotateBefore: rotateBefore as string | null },
+    olds,
+    nowMs,
+  );
+  return { ...policy, ...plan };
+}
+
+/** A duration input (`90d`, `12h`, `1d12h`, `30m`) of at least `minMs`; null when absent. */
+function checkDuration(property: string, value: unknown, minMs: number, fail: Fail): unknown {
+  if (value == null) return null;
+  if (value === UNKNOWN) return value;
+  const ms = typeof value === "string" ? parseDuration(value) : undefined;
+  if (ms === undefined) {
+    fail(
+      property,
+      `${property} must be a duration such as "90d", "12h" or "1d12h" (days, hours, minutes), got ${show(value)}`,
+    );
+  } else if (ms < minMs) {
+    fail(
+      property,
+      `${property} must be at least ${minMs >= 3600_000 ? "one hour" : "one minute"}, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkExpiryDate(old: unknown, value: unknown, nowMs: number, fail: Fail): unknown {
+  if (value === UNKNOWN) return value;
+  if (value == null || value === "") return null;
+  const ms = typeof value === "string" ? parseRfc3339(value) : undefined;
+  if (ms === undefined) {
+    fail(
+      "expiryDate",
+      `expiryDate must be an RFC 3339 date-time such as ${EXAMPLE_DATE} (or a Date), got ${show(value)}`,
+    );
+    return value;
+  }
+  const normalized = formatUtc(ms);
+  const changed = !sameInstant(typeof old === "string" ? old : null, normalized);
+  if (changed && ms < nowMs + MIN_EXPIRY_LEAD_MS) {
+    fail(
+      "expiryDate",
+      `expiryDate ${normalized} must be at least one hour in the future (now: ${formatUtc(nowMs)}); ` +
+        "IONOS deletes a token once it expires",
+    );
+  }
+  return normalized;
+}
