@@ -3,7 +3,8 @@ import { randomBytes } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { RUNTIME_MODULE } from "../../provider/lifecycle";
+import * as pulumi from "@pulumi/pulumi";
+import { RegistryTokenProvider, RUNTIME_MODULE } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/unknown";
 import { PROJECT_ROOT, startProviderHost, type ProviderHost } from "../support/providerHost";
 import { registerToken, type RegisteredToken } from "../support/serializedProvider";
@@ -88,6 +89,25 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
         name: string;
       };
       expect(RUNTIME_MODULE.startsWith(`${pkg.name}/`)).to.equal(true);
+    });
+
+    it("serializes no credential even after configure ran and IONOS_* variables are set in the same process", async () => {
+      // A fresh provider object (the module-level one may already sit in Pulumi's serialization cache).
+      const provider = new RegistryTokenProvider();
+      const saved = process.env.IONOS_PASSWORD;
+      process.env.IONOS_PASSWORD = `${API_TOKEN}-env`;
+      try {
+        await provider.configure({
+          config: { get: (k) => (k === "ionoscloud:token" ? API_TOKEN : undefined), require: () => "" },
+        });
+        await provider.check({} as never, { registryId, name: "probe" } as never);
+        const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+        expect(text).to.include(`"${RUNTIME_MODULE}"`);
+        expect(text).to.not.include(API_TOKEN);
+      } finally {
+        if (saved === undefined) delete process.env.IONOS_PASSWORD;
+        else process.env.IONOS_PASSWORD = saved;
+      }
     });
 
     it("serializes a provider that captures no credential", () => {
