@@ -3,8 +3,27 @@ import { registryTokenProvider } from "./lifecycle";
 import { namePrefixFrom } from "./naming";
 import type { RegistryTokenArgs, RegistryTokenScope, RegistryTokenStatus } from "./types";
 
-/** Outputs that exist only once the token does; seeded so Pulumi registers them as output properties. */
-const OUTPUT_ONLY_KEYS = ["tokenId", "username", "password", "createdDate"] as const;
+/**
+ * Every property a `RegistryToken` declares. The Node SDK creates an output property only for keys present in
+ * the props a resource registers, so each one is seeded (with `undefined` when the program gives no value):
+ * otherwise a generated `name`, a defaulted `status`, or any property of {@link RegistryToken.get} would read
+ * as `undefined` at run time although the state holds it.
+ */
+const DECLARED_KEYS = [
+  "registryId",
+  "name",
+  "namePrefix",
+  "expiresIn",
+  "rotateBefore",
+  "rotationTriggers",
+  "expiryDate",
+  "status",
+  "scopes",
+  "tokenId",
+  "username",
+  "password",
+  "createdDate",
+] as const satisfies readonly (keyof RegistryToken)[];
 
 /**
  * An IONOS Cloud Container Registry token. The API shows a token's password once, at creation; this resource
@@ -18,13 +37,13 @@ export class RegistryToken extends pulumi.dynamic.Resource {
   declare readonly registryId: pulumi.Output<string>;
   /** The token name (given or generated). */
   declare readonly name: pulumi.Output<string>;
-  /** Prefix used for a generated name (null when the name was given). */
+  /** Prefix used for a generated name; null when the name was given, and for {@link RegistryToken.get}. */
   declare readonly namePrefix: pulumi.Output<string | null>;
-  /** The lifetime the expiry was planned from, if any. */
+  /** The lifetime the expiry was planned from; null when not set (always for {@link RegistryToken.get}). */
   declare readonly expiresIn: pulumi.Output<string | null>;
-  /** The rotation window, if any. */
+  /** The rotation window; null when not set (always for {@link RegistryToken.get}). */
   declare readonly rotateBefore: pulumi.Output<string | null>;
-  /** The values whose change replaces the token. */
+  /** The values whose change replaces the token; null when not set (always for {@link RegistryToken.get}). */
   declare readonly rotationTriggers: pulumi.Output<Record<string, unknown> | null>;
   /** Expiry as `YYYY-MM-DDTHH:MM:SSZ`, or null for none. */
   declare readonly expiryDate: pulumi.Output<string | null>;
@@ -48,7 +67,7 @@ export class RegistryToken extends pulumi.dynamic.Resource {
   constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.CustomResourceOptions) {
     const isRead = opts?.id !== undefined;
     const props: Record<string, unknown> = isRead ? { ...args } : toInputs(name, args);
-    for (const key of OUTPUT_ONLY_KEYS) props[key] = undefined;
+    for (const key of DECLARED_KEYS) if (!(key in props)) props[key] = undefined;
     super(
       registryTokenProvider,
       name,

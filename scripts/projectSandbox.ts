@@ -48,6 +48,49 @@ export interface ProjectSource {
   links?: string[];
 }
 
+/** Options of {@link runCommand}. */
+export interface RunCommandOptions extends PulumiRunOptions {
+  cwd: string;
+  /** The whole environment of the command. */
+  env: Record<string, string>;
+}
+
+/**
+ * Runs a command asynchronously (an in-process emulator must keep serving meanwhile) and resolves with what it
+ * printed; rejects on a non-zero exit with an error holding the command line and its whole output.
+ */
+export function runCommand(command: string, args: string[], options: RunCommandOptions): Promise<PulumiRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.show) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (options.show) process.stderr.write(chunk);
+    });
+    child.stdin.end(options.input ?? "");
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0
+        ? resolve({ stdout, stderr })
+        : reject(
+            Object.assign(new Error(`${command} ${args.join(" ")} exited with ${code}\n${stdout}${stderr}`), {
+              stdout,
+              stderr,
+            }),
+          ),
+    );
+  });
+}
+
 /** Creates a sandboxed copy of a Pulumi project (by default the root program). */
 export function createProjectSandbox(passphrase: string, source: ProjectSource = {}): ProjectSandbox {
   const root = mkdtempSync(path.join(tmpdir(), "ionos-project-"));
@@ -69,37 +112,12 @@ export function createProjectSandbox(passphrase: string, source: ProjectSource =
   return {
     projectDir,
     env,
-    pulumi(args, options = {}) {
-      return new Promise((resolve, reject) => {
-        const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], {
-          cwd: projectDir,
-          env: { ...env, ...options.env },
-          stdio: ["pipe", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-          if (options.show) process.stdout.write(chunk);
-        });
-        child.stderr.on("data", (chunk: Buffer) => {
-          stderr += chunk.toString();
-          if (options.show) process.stderr.write(chunk);
-        });
-        child.stdin.end(options.input ?? "");
-        child.on("error", reject);
-        child.on("close", (code) =>
-          code === 0
-            ? resolve({ stdout, stderr })
-            : reject(
-                Object.assign(new Error(`pulumi ${args.join(" ")} exited with ${code}\n${stdout}${stderr}`), {
-                  stdout,
-                  stderr,
-                }),
-              ),
-        );
-      });
-    },
+    pulumi: (args, options = {}) =>
+      runCommand("pulumi", [...args, "--non-interactive", "--color", "never"], {
+        ...options,
+        cwd: projectDir,
+        env: { ...env, ...options.env },
+      }),
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -1,18 +1,17 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
 import * as path from "path";
-import { findPulumi, REPO_ROOT } from "../../scripts/pulumiCli";
+import { REPO_ROOT } from "../../scripts/pulumiCli";
+import { requirePulumi } from "../support/pulumiCli";
 
 /** The README's main job (`npm start`), run as a user would. */
 describe("end to end: the main job (npm start)", function () {
   this.timeout(180_000);
-  const cli = findPulumi();
 
   before(function () {
-    if ("missing" in cli) {
-      console.warn(`\n  !!! END-TO-END TESTS SKIPPED: ${cli.missing}. See README ("End-to-end tests").\n`);
-      this.skip();
-    }
+    // The first run may build the CLI (a few minutes): see requirePulumi.
+    this.timeout(900_000);
+    requirePulumi();
   });
 
   it("shows preview, up with the password as [secret], drift, refresh, up, destroy, and leaves no token", async () => {

@@ -3,22 +3,21 @@ import { randomBytes } from "crypto";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createProjectSandbox, type ProjectSandbox, type ProjectSource } from "../../scripts/projectSandbox";
-import { findPulumi, REPO_ROOT } from "../../scripts/pulumiCli";
+import { REPO_ROOT } from "../../scripts/pulumiCli";
+import { requirePulumi } from "../support/pulumiCli";
 
 const API_TOKEN = `e2e-proj-${randomBytes(12).toString("hex")}`;
 const DAY = 24 * 3600_000;
 
 describe("end to end: Pulumi projects run with `pulumi up` as a user would", function () {
   this.timeout(240_000);
-  const cli = findPulumi();
   let emulator: RunningEmulator;
   const sandboxes: ProjectSandbox[] = [];
 
   before(async function () {
-    if ("missing" in cli) {
-      console.warn(`\n  !!! END-TO-END TESTS SKIPPED: ${cli.missing}. See README ("End-to-end tests").\n`);
-      this.skip();
-    }
+    // The first run may build the CLI (a few minutes): see requirePulumi.
+    this.timeout(900_000);
+    requirePulumi();
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "projects" }] });
   });
   after(async () => {

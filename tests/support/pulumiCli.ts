@@ -7,10 +7,22 @@ import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import * as auto from "@pulumi/pulumi/automation";
-import { offlineEnv } from "../../scripts/pulumiCli";
+import { ensurePulumi, HOW_TO_GET_PULUMI, offlineEnv } from "../../scripts/pulumiCli";
 import { PROJECT_ROOT } from "./providerHost";
 
 export { findPulumi, offlineEnv } from "../../scripts/pulumiCli";
+
+/**
+ * Makes the real CLI available to an end-to-end suite the way `npm start` does (PATH, else the cached build,
+ * else build it: a few minutes the first time), or throws saying why. End-to-end suites fail, never skip,
+ * without a CLI: a green run must mean the user's path was tested.
+ */
+export function requirePulumi(): string {
+  const cli = ensurePulumi();
+  if ("missing" in cli)
+    throw new Error(`no Pulumi CLI for the end-to-end tests: ${cli.missing}. ${HOW_TO_GET_PULUMI}`);
+  return cli.version;
+}
 
 /** A temp folder holding a file backend and a PULUMI_HOME, removed by `dispose`. */
 export interface E2eSandbox {
