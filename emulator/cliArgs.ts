@@ -43,7 +43,12 @@ export interface CliConfig {
 /** The `--help` text. */
 export function usage(): string {
   const lines = Object.entries(CLI_FLAGS).map(([name, flag]) => `  --${name.padEnd(16)} ${flag.help}`);
-  return ["usage: npm run emulator -- [flags]", "", ...lines, ""].join("\n");
+  return [
+    "usage: ionos-registry-emulator [flags]   (the installed package's command; in this repository: npm run emulator -- [flags])",
+    "",
+    ...lines,
+    "",
+  ].join("\n");
 }
 
 /**

@@ -1,15 +1,12 @@
 import { expect } from "chai";
 import { randomBytes } from "crypto";
-import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createProjectSandbox, type ProjectSandbox, type ProjectSource } from "../../scripts/projectSandbox";
-import { REPO_ROOT } from "../../scripts/pulumiCli";
 import { requirePulumi } from "../support/pulumiCli";
 
 const API_TOKEN = `e2e-proj-${randomBytes(12).toString("hex")}`;
-const DAY = 24 * 3600_000;
 
-describe("end to end: Pulumi projects run with `pulumi up` as a user would", function () {
+describe("end to end: the root program run with `pulumi up`", function () {
   this.timeout(240_000);
   let emulator: RunningEmulator;
   const sandboxes: ProjectSandbox[] = [];
@@ -62,61 +59,6 @@ describe("end to end: Pulumi projects run with `pulumi up` as a user would", fun
     expect(password).to.be.a("string").with.length.greaterThan(8);
     expect(up.stdout + up.stderr).to.not.include(password);
     await sandbox.pulumi(["preview", "--expect-no-changes"]);
-    await sandbox.pulumi(["destroy", "--yes"]);
-    expect(tokens()).to.deep.equal([]);
-  });
-
-  it("examples/quickstart runs end to end", async () => {
-    const sandbox = await project({
-      dir: path.join(REPO_ROOT, "examples/quickstart"),
-      files: ["Pulumi.yaml", "index.ts", "package.json"],
-      links: ["node_modules"],
-    });
-    await sandbox.pulumi(["up", "--yes"]);
-    const [token] = tokens();
-    expect(token.properties.scopes).to.deep.equal([{ name: "*", type: "repository", actions: ["pull"] }]);
-    expect((await outputs(sandbox)).password).to.equal("[secret]");
-    await sandbox.pulumi(["destroy", "--yes"]);
-    expect(tokens()).to.deep.equal([]);
-  });
-
-  it("examples/rotation: no change before the window, replacement (new token first) inside it, and on a trigger", async () => {
-    const sandbox = await project({
-      dir: path.join(REPO_ROOT, "examples/rotation"),
-      files: ["Pulumi.yaml", "index.ts", "package.json"],
-      links: ["node_modules"],
-    });
-    await sandbox.pulumi(["up", "--yes"]);
-    const [first] = tokens();
-    const firstPassword = (await outputs(sandbox, true)).password;
-    const at = (ms: number) => ({
-      env: { IONOS_REGISTRY_TOKEN_CLOCK: new Date(ms).toISOString().replace(/\.\d+Z$/, "Z") },
-    });
-    const expiry = Date.parse(first.properties.expiryDate as string);
-
-    // Before the 7-day window: a scheduled run changes nothing.
-    await sandbox.pulumi(["preview", "--expect-no-changes"], at(expiry - 8 * DAY));
-
-    // Inside the window: the preview shows a replacement and says why; up creates the new token first.
-    const preview = await sandbox.pulumi(["preview", "--diff"], at(expiry - 6 * DAY));
-    expect(preview.stdout).to.match(/\+-pulumi-nodejs:dynamic\/ionos:RegistryToken: \(replace\)/);
-    expect(preview.stdout + preview.stderr).to.match(
-      /rotating-\w+ is due for rotation: expires .*; rotateBefore 7d was reached at /,
-    );
-    emulator.clearRequests();
-    await sandbox.pulumi(["up", "--yes"], at(expiry - 6 * DAY));
-    expect(writes()).to.deep.equal(["POST", "DELETE"]);
-    const [second] = tokens();
-    expect(second.id).to.not.equal(first.id);
-    expect((await outputs(sandbox, true)).password).to.not.equal(firstPassword);
-    expect(Date.parse(second.properties.expiryDate as string)).to.be.greaterThan(expiry);
-
-    // A rotation trigger replaces at once.
-    await sandbox.pulumi(["config", "set", "generation", "2"]);
-    emulator.clearRequests();
-    await sandbox.pulumi(["up", "--yes"]);
-    expect(writes()).to.deep.equal(["POST", "DELETE"]);
-    expect(tokens().map((t) => t.id)).to.not.include(second.id);
     await sandbox.pulumi(["destroy", "--yes"]);
     expect(tokens()).to.deep.equal([]);
   });

@@ -1,8 +1,10 @@
 import { expect } from "chai";
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import { randomBytes } from "crypto";
+import { once } from "events";
 import { readFileSync } from "fs";
 import * as path from "path";
+import { createInterface } from "readline";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { requirePulumi } from "../support/pulumiCli";
@@ -208,6 +210,27 @@ describe("user project: the packed tarball in a new TypeScript project, run by t
     await pulumi(["destroy", "--yes"]);
     expect(writes()).to.deep.equal(["DELETE 204", "DELETE 204", "DELETE 204"]);
     expect(live().map((t) => t.properties.name)).to.deep.equal(["someone-else"]);
+  });
+
+  it("the package's emulator command starts, serves the API and stops cleanly", async () => {
+    const child = spawn(
+      path.join(project.projectDir, "node_modules/.bin/ionos-registry-emulator"),
+      ["--token", API_TOKEN, "--quiet"],
+      {
+        cwd: project.projectDir,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
+    const ready = JSON.parse(line) as { url: string; registries: Array<{ id: string; name: string }> };
+    const answer = await new EmulatorApi(ready.url, bearerAuth(API_TOKEN)).request(
+      "GET",
+      `/registries/${ready.registries[0].id}/tokens`,
+    );
+    expect(answer.status).to.equal(200);
+    child.kill("SIGTERM");
+    expect(await exited).to.equal(0);
   });
 
   it("prints no warning and no ExperimentalWarning on this Node version", () => {
