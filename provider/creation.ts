@@ -29,7 +29,9 @@ export interface CreatedToken {
 /**
  * Creates a token with POST. A POST whose answer is lost (timeout, reset, 5xx) may still have created the
  * token, whose password we would then never see. Names are unique per registry, so the token is looked up by
- * name: one created by our attempt is deleted and the POST retried; any other is reported as a name conflict.
+ * name. A token provably created by our attempt — a generated name, recent, exactly what we sent — is deleted
+ * and the POST retried. A chosen name proves nothing (another actor may have taken it at the same moment), so
+ * such a token is left alone and the error names it; any other is reported as a name conflict.
  * A 409 after a lost answer is the same question (our earlier attempt may have landed late), so it gets the
  * same answer. A live token is never left behind a failed create, and no create succeeds without a password.
  */
@@ -139,8 +141,23 @@ async function removeOrphan(
     );
   }
   if (!found) return;
-  if (!isOurs(found, inputs, startedAt)) throw nameTaken(inputs);
+  if (!isOurs(found, inputs, startedAt)) throw nameTaken(inputs, found.id);
+  // Only a generated name proves the token is this resource's: its random suffix was drawn for this resource.
+  // A chosen name may just as well have been taken at the same moment by another stack or a person, with the
+  // same properties; deleting that token would break its owner, so it is left alone and named.
+  if (inputs.namePrefix === null) throw unprovable(inputs, found, cause);
   await deleteOrExplain(api, inputs.registryId, found.id, "its creation's answer was lost with its password");
+}
+
+function unprovable(inputs: TokenInputs, found: WireToken, cause: IonosApiError): Error {
+  return new Error(
+    `${cause.message}. A token named "${inputs.name}" now exists in registry ${inputs.registryId}: ${found.id}` +
+      ` (created ${found.metadata?.createdDate ?? "at an unknown time"}). It may be the one this create made, whose` +
+      " password was lost with the answer, or another stack's or person's token made at the same time; a chosen" +
+      ` name cannot prove which, so it was left alone. If ${found.id} is not used elsewhere, delete it and run` +
+      " `pulumi up` again; otherwise choose another name, or omit `name` to get a generated one (a generated name" +
+      " is recovered automatically).",
+  );
 }
 
 /** Whether a same-named token looks like the one our lost POST created: recent, and exactly what we sent. */
@@ -156,9 +173,10 @@ function isOurs(token: WireToken, inputs: TokenInputs, startedAt: number): boole
   );
 }
 
-function nameTaken(inputs: TokenInputs): Error {
+function nameTaken(inputs: TokenInputs, tokenId?: string): Error {
+  const which = tokenId === undefined ? "" : ` (${tokenId})`;
   return new Error(
-    `A token named "${inputs.name}" already exists in registry ${inputs.registryId} (names are unique per registry). ` +
+    `A token named "${inputs.name}"${which} already exists in registry ${inputs.registryId} (names are unique per registry). ` +
       "Choose another name, omit `name` to get a generated one, or delete the existing token.",
   );
 }

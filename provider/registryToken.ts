@@ -92,10 +92,21 @@ function toInputs(resourceName: string, args: RegistryTokenArgs): Record<string,
   return {
     ...rest,
     namePrefix: namePrefix ?? namePrefixFrom(resourceName),
-    // A Date becomes RFC 3339 here, in the program; the provider only ever sees strings.
-    expiryDate:
-      expiryDate === undefined
-        ? undefined
-        : pulumi.output(expiryDate).apply((d) => (d instanceof Date ? d.toISOString() : d)),
+    expiryDate: expiryDateInput(expiryDate),
   };
+}
+
+/**
+ * A `Date` becomes RFC 3339 here, in the program, so the provider only ever sees strings. This must happen
+ * before the value reaches the SDK: `pulumi.output()` and input serialization flatten a `Date` (plain or
+ * behind a Promise) to `{}`. Only an `Output` keeps a `Date` intact, so it is converted in `apply`. An invalid
+ * `Date` becomes its text ("Invalid Date"), which `check` refuses naming `expiryDate`.
+ */
+function expiryDateInput(value: RegistryTokenArgs["expiryDate"]): RegistryTokenArgs["expiryDate"] {
+  const text = (d: string | Date | null) =>
+    d instanceof Date ? (Number.isNaN(d.getTime()) ? String(d) : d.toISOString()) : d;
+  if (value === undefined || value === null || typeof value === "string") return value;
+  if (value instanceof Date) return text(value);
+  if (pulumi.Output.isInstance(value)) return value.apply(text);
+  return Promise.resolve(value).then(text);
 }

@@ -65,7 +65,7 @@ describe("fault matrix: every provider operation through the host under every AP
       case "create": {
         const { inputs } = await host.check(
           {},
-          await session.program({ registryId: c.registryId, name: NAME, scopes: PULL }),
+          await session.program({ registryId: c.registryId, namePrefix: "matrix", scopes: PULL }),
         );
         return host.create(inputs);
       }

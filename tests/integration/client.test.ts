@@ -104,7 +104,8 @@ describe("API client and create recovery against the emulator (in-process)", fun
     it(`recovers a create whose answer was lost (${action.type} ${"status" in action ? action.status : ""}): no orphan, a password`, async () => {
       const name = `lost-${action.type}-${"status" in action ? action.status : "x"}`.toLowerCase();
       emulator.setFaults({ rules: [{ match: { methods: ["POST"] }, action, times: 1 }] });
-      const { id, outs } = await createToken(api, inputs(name));
+      // A generated name (namePrefix set): the only kind of token recovery may prove is its own.
+      const { id, outs } = await createToken(api, { ...inputs(name), namePrefix: "lost" });
       expect(outs.password).to.be.a("string").and.not.equal("");
       const live = tokensNamed(name);
       expect(live.map((t) => t.id)).to.deep.equal([outs.tokenId]);
@@ -113,6 +114,21 @@ describe("API client and create recovery against the emulator (in-process)", fun
       expect(writes.map((r) => r.method)).to.deep.equal(["POST", "DELETE", "POST"]);
     });
   }
+
+  it("two stacks, one chosen name: a create whose POST failed never deletes the other stack's token", async () => {
+    // Stack B creates "shared-name" while stack A's POST of the same name and properties is answered 503
+    // (nothing created). A's recovery finds B's token: recent and identical, but not provably A's.
+    const theirs = await createToken(api, inputs("shared-name"));
+    emulator.clearRequests();
+    emulator.setFaults({
+      rules: [{ match: { methods: ["POST"] }, action: { type: "status", status: 503 }, times: 1 }],
+    });
+    const error = await createToken(api, inputs("shared-name")).catch((e) => e);
+    expect(error.message).to.include(`: ${theirs.outs.tokenId} (created `);
+    expect(error.message).to.match(/left alone/);
+    expect(tokensNamed("shared-name").map((t) => t.id)).to.deep.equal([theirs.outs.tokenId]);
+    expect(emulator.requests().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["POST 503", "GET 200"]);
+  });
 
   it("retries a create reset before the server acted, without deleting anything", async () => {
     emulator.setFaults({ rules: [{ match: { methods: ["POST"] }, action: { type: "reset" }, times: 1 }] });

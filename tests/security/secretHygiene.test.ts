@@ -65,8 +65,9 @@ describe("secret hygiene: no password or credential in anything the provider pro
     const registryId = session.emulator.registries[0].id;
     const program = (args: Props) =>
       session.program({ registryId, scopes: PULL, ...args } as RegistryTokenArgs);
-    const up = async (name: string): Promise<HostResource> => {
-      const { inputs } = await host.check({}, await program({ name }));
+    /** Creates a token named `name`, or with a name generated from it as prefix (`generated`). */
+    const up = async (name: string, generated = false): Promise<HostResource> => {
+      const { inputs } = await host.check({}, await program(generated ? { namePrefix: name } : { name }));
       const { id, properties } = await host.create(inputs);
       record(`create ${name}`, { id, properties });
       return { id, inputs, outs: properties };
@@ -95,7 +96,7 @@ describe("secret hygiene: no password or credential in anything the provider pro
     session.emulator.setFaults({
       rules: [{ match: { methods: ["POST"] }, action: { type: "commitThenStatus" }, times: 1 }],
     });
-    const c = await up(`${tag}-c`); // the lost answer is recovered: orphan deleted, created again
+    const c = await up(`${tag}-c`, true); // the lost answer is recovered: orphan deleted, created again
     session.emulator.setFaults({});
     await failing(`update ${tag}-b`, () => change(b, { status: "disabled" }), {
       rules: [{ match: { methods: ["PATCH"] }, action: { type: "status", status: 500 } }],

@@ -13,6 +13,8 @@ const TOKEN = "8fb592e4-494c-11ed-b878-0242ac120002";
 const ID = `${REGISTRY}/${TOKEN}`;
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 const inputs: TokenInputs = pullTokenInputs(REGISTRY, "ci");
+/** The same token with a name generated for this resource (prefix "ci"): the only kind recovery may delete. */
+const generated: TokenInputs = { ...inputs, name: "ci-k2x9q4mz", namePrefix: "ci" };
 
 function wire(
   overrides: Partial<WireToken["properties"]> = {},
@@ -107,10 +109,23 @@ describe("operations.ts", () => {
           ),
         );
       api.findByName.resolves(wire({}, "2030-01-01T00:00:00Z"));
-      const { outs } = await createToken(asApi(api), inputs, () => NOW);
+      const { outs } = await createToken(asApi(api), generated, () => NOW);
       expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
       expect(outs.password).to.equal("pw-2");
       expect(api.create.callCount).to.equal(2);
+    });
+
+    it("after a lost answer, leaves alone a matching token with a chosen name, and names it", async () => {
+      // Stack B may have created the same chosen name, with the same properties, while our POST was lost.
+      const api = fakeApi();
+      api.create.rejects(apiError(503, "POST", true));
+      api.findByName.resolves(wire({}, "2030-01-01T00:00:00Z"));
+      const error = await createToken(asApi(api), inputs, () => NOW).catch((e) => e);
+      expect(error.message).to.include(`A token named "ci" now exists in registry ${REGISTRY}: ${TOKEN}`);
+      expect(error.message).to.match(/a chosen\s+name cannot prove which, so it was left alone/);
+      expect(error.message).to.match(/delete it and run\s+`pulumi up` again/);
+      expect(api.delete.called).to.equal(false);
+      expect(api.create.callCount).to.equal(1);
     });
 
     it("after a lost answer with no token found, simply retries", async () => {
@@ -136,7 +151,7 @@ describe("operations.ts", () => {
       const api = fakeApi();
       api.create.rejects(apiError(500, "POST", true));
       api.findByName.resolves(wire({}, "2030-01-01T00:00:00Z"));
-      const error = await createToken(asApi(api), inputs, () => NOW).catch((e) => e);
+      const error = await createToken(asApi(api), generated, () => NOW).catch((e) => e);
       expect(isIonosApiError(error)).to.equal(true);
       expect(api.create.callCount).to.equal(3);
       expect(api.delete.callCount).to.equal(3);
@@ -149,7 +164,7 @@ describe("operations.ts", () => {
       api.create.onCall(2).resolves(wire({ credentials: { username: "ci", password: "pw-3" } }));
       api.findByName.onCall(0).resolves(undefined); // not committed yet when first looked for
       api.findByName.onCall(1).resolves(wire({}, "2030-01-01T00:00:00Z")); // landed late
-      const { outs } = await createToken(asApi(api), inputs, () => NOW);
+      const { outs } = await createToken(asApi(api), generated, () => NOW);
       expect(outs.password).to.equal("pw-3");
       expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
     });
