@@ -35,3 +35,53 @@ describe("RegistryToken arguments as a program passes them (registration under m
     });
   });
 });
+
+describe("RegistryToken output properties (under mocks)", () => {
+  const PROPERTIES = [
+    "registryId",
+    "name",
+    "namePrefix",
+    "expiresIn",
+    "rotateBefore",
+    "rotationTriggers",
+    "expiryDate",
+    "status",
+    "scopes",
+    "tokenId",
+    "username",
+    "password",
+    "createdDate",
+  ] as const;
+
+  /** Declares a token whose engine state holds a distinct value for every property; returns what resolves. */
+  async function resolved(declare: (RT: typeof import("../../provider").RegistryToken) => unknown) {
+    const state = Object.fromEntries(PROPERTIES.map((p) => [p, `state-${p}`]));
+    await pulumi.runtime.setMocks(
+      { newResource: (args) => ({ id: "r/t", state: { ...args.inputs, ...state } }), call: () => ({}) },
+      "proj",
+      "dev",
+      false,
+    );
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { RegistryToken } = require("../../provider") as typeof import("../../provider");
+    const token = declare(RegistryToken) as Record<string, unknown>;
+    const values: Record<string, unknown> = {};
+    for (const p of PROPERTIES) {
+      const output = token[p];
+      values[p] = pulumi.Output.isInstance(output)
+        ? await new Promise((resolve) => output.apply(resolve))
+        : `not an Output: ${String(output)}`;
+    }
+    return { values, state };
+  }
+
+  it("every declared property resolves to the state when only registryId is given", async () => {
+    const { values, state } = await resolved((RT) => new RT("minimal", { registryId: REGISTRY }));
+    expect(values).to.deep.equal(state);
+  });
+
+  it("every declared property resolves to the state for RegistryToken.get", async () => {
+    const { values, state } = await resolved((RT) => RT.get("adopted", `${REGISTRY}/t`));
+    expect(values).to.deep.equal(state);
+  });
+});
