@@ -1,4 +1,4 @@
-import { sameInstant, sameScopes } from "./normalize";
+import { normalizeTriggers, sameInstant, sameScopes } from "./normalize";
 import type { RegistryTokenScope } from "./types";
 import { containsUnknown } from "./unknown";
 
@@ -40,7 +40,8 @@ export function diffToken(olds: Props, news: Props): TokenDiff {
   );
   if (
     containsUnknown(news.rotationTriggers) ||
-    canonicalJson(news.rotationTriggers) !== canonicalJson(olds.rotationTriggers)
+    canonicalJson(normalizeTriggers(news.rotationTriggers)) !==
+      canonicalJson(normalizeTriggers(olds.rotationTriggers))
   ) {
     replaces.push("rotationTriggers");
   }

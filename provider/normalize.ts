@@ -73,3 +73,14 @@ export function sameScopes(
   const setB = new Set((b ?? []).map(key));
   return setA.size === setB.size && [...setA].every((k) => setB.has(k));
 }
+
+/**
+ * `rotationTriggers` as compared and stored: entries without a value dropped, and a map left empty is no map
+ * (null). So `{ version: process.env.X }` with X unset — which reaches the provider as `{}` — equals no triggers
+ * at all and replaces nothing; any value, once set, still does.
+ */
+export function normalizeTriggers(value: unknown): Record<string, unknown> | null {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v != null);
+  return entries.length === 0 ? null : Object.fromEntries(entries);
+}

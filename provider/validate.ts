@@ -1,6 +1,6 @@
 import { kindOf, show, type Fail } from "./failures";
 import { generateName, NAME_PREFIX_PATTERN, TOKEN_NAME_PATTERN } from "./naming";
-import { normalizeActions, SCOPE_ACTIONS, SCOPE_TYPES } from "./normalize";
+import { normalizeActions, normalizeTriggers, SCOPE_ACTIONS, SCOPE_TYPES } from "./normalize";
 import { UNKNOWN, containsUnknown } from "./unknown";
 import { checkExpiry } from "./validateExpiry";
 
@@ -118,16 +118,16 @@ function explainName(name: string): string {
 }
 
 function checkRotationTriggers(value: unknown, fail: Fail): unknown {
-  if (value == null) return null;
   if (value === UNKNOWN) return value;
-  if (typeof value !== "object" || Array.isArray(value)) {
+  if (value != null && (typeof value !== "object" || Array.isArray(value))) {
     // Its values are arbitrary (often derived from secrets, which check receives in plain text): never echoed.
     fail(
       "rotationTriggers",
       `rotationTriggers must be a map of values (any change replaces the token), got ${kindOf(value)}`,
     );
+    return value;
   }
-  return value;
+  return normalizeTriggers(value);
 }
 
 function checkStatus(value: unknown, fail: Fail): unknown {
