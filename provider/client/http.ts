@@ -202,12 +202,34 @@ function isTlsRejection(code: string | undefined): boolean {
   );
 }
 
+/**
+ * The `messages` of an error body, read defensively: an answer that is not JSON, has no list, or holds entries
+ * whose fields are not strings (a proxy's page, `{"message": 42}`) must still become a clear error — a
+ * `TypeError` here would skip a create's recovery look-up and orphan the token it may have made.
+ */
 function errorMessages(text: string): WireErrorMessage[] {
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as WireErrorBody;
-    return Array.isArray(body?.messages) ? body.messages.filter((m) => typeof m === "object" && m) : [];
+    body = JSON.parse(text);
   } catch {
     return [];
+  }
+  const list = (body as WireErrorBody | null)?.messages;
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((m): m is Record<string, unknown> => typeof m === "object" && m !== null)
+    .map((m) => ({ errorCode: asText(m.errorCode), message: asText(m.message) }));
+}
+
+/** A field of an error body as text: strings as they are, numbers and booleans printed, objects as JSON. */
+function asText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value === null || typeof value !== "object") return undefined;
+  try {
+    return JSON.stringify(value).slice(0, 500);
+  } catch {
+    return undefined;
   }
 }
 

@@ -169,6 +169,31 @@ describe("HttpClient (http.ts)", () => {
     expect(error.message).to.match(/HTTP 400: name is invalid \(E1\); scopes\[0\]\.type is invalid \(E2\)$/);
   });
 
+  for (const [what, body] of [
+    ["a number as message", { messages: [{ message: 42 }] }],
+    [
+      "an object as message and a number as errorCode",
+      { messages: [{ errorCode: 7, message: { text: "no" } }] },
+    ],
+    ["a string as the message list", { messages: "broken" }],
+    ["null entries", { messages: [null, 3, "x", { message: "kept" }] }],
+    ["a JSON number as the whole body", 5],
+    ["JSON null as the whole body", null],
+  ] as const) {
+    it(`turns an error body with ${what} into a clear IonosApiError (a POST stays ambiguous)`, async () => {
+      const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().resolves(json(500, body));
+      const error = await client(fetch)
+        .send(POST)
+        .catch((e) => e);
+      expect(isIonosApiError(error), String(error)).to.equal(true);
+      expect(error.message).to.match(
+        /^IONOS API registriesTokensPost \(POST \/registries\/r\/tokens\) failed with HTTP 500/,
+      );
+      expect(error.message).to.not.match(/\[object |undefined/);
+      expect(error.ambiguous).to.equal(true);
+    });
+  }
+
   it("does not retry 4xx other than 429", async () => {
     const fetch = sinon
       .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
