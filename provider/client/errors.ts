@@ -60,7 +60,9 @@ function describeFailure(d: IonosApiErrorDetails): string {
       ? `no response (${d.cause ?? "network error"})`
       : d.status < 300
         ? `an unusable answer (HTTP ${d.status}: ${d.cause ?? "unreadable"})`
-        : `HTTP ${d.status}`;
+        : d.status < 400 && d.cause
+          ? `HTTP ${d.status} (${d.cause})`
+          : `HTTP ${d.status}`;
   // Every message the API gave, each with its errorCode: the API often reports several problems at once.
   const detail = d.messages
     .filter((m) => m.message)

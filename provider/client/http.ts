@@ -113,11 +113,20 @@ export class HttpClient {
         response.headers.get("retry-after"),
         (this.options.now ?? Date.now)(),
       );
+      const location =
+        response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
       return {
         failure: {
           outcome: { kind: "response", status: response.status },
           messages: errorMessages(text),
           retryAfterMs,
+          ...(response.status < 400
+            ? {
+                cause:
+                  `a redirect to ${location ? redact(location, this.options.secrets) : "no Location"}, not followed: ` +
+                  "set the endpoint to the API's final URL",
+              }
+            : {}),
         },
       };
     } catch (error) {
@@ -146,7 +155,9 @@ export class HttpClient {
       agent: this.agent,
       // node-fetch's own AbortSignal type predates the global one; they are compatible at run time.
       signal: signal as RequestInit["signal"],
-      redirect: "error",
+      // Never followed (credentials must not travel to another URL), but read: a 3xx is a definite answer
+      // naming where the API moved, not a lost one to retry or to treat as a possible create.
+      redirect: "manual",
     };
   }
 
