@@ -33,7 +33,8 @@ export interface CreatedToken {
  * and the POST retried. A chosen name proves nothing (another actor may have taken it at the same moment), so
  * such a token is left alone and the error names it; any other is reported as a name conflict.
  * A 409 after a lost answer is the same question (our earlier attempt may have landed late), so it gets the
- * same answer. A live token is never left behind a failed create, and no create succeeds without a password.
+ * same answer. A failed create leaves behind no token it made without naming it, and no create succeeds
+ * without a password.
  */
 export async function createToken(
   api: TokensApi,

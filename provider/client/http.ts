@@ -113,20 +113,13 @@ export class HttpClient {
         response.headers.get("retry-after"),
         (this.options.now ?? Date.now)(),
       );
-      const location =
-        response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
       return {
         failure: {
           outcome: { kind: "response", status: response.status },
           messages: errorMessages(text),
           retryAfterMs,
-          ...(response.status < 400
-            ? {
-                cause:
-                  `a redirect to ${location ? redact(location, this.options.secrets) : "no Location"}, not followed: ` +
-                  "set the endpoint to the API's final URL",
-              }
-            : {}),
+          // Not 2xx and below 400: a redirect (see `init`), which names where the API moved.
+          cause: response.status < 400 ? this.redirectCause(response.headers.get("location")) : undefined,
         },
       };
     } catch (error) {
@@ -134,6 +127,11 @@ export class HttpClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private redirectCause(location: string | null): string {
+    const where = location ? redact(location, this.options.secrets) : "no Location";
+    return `a redirect to ${where}, not followed: set the endpoint to the API's final URL`;
   }
 
   private url(call: ApiCall): string {
