@@ -1,7 +1,7 @@
 /**
  * The out-of-band {@link EmulatorAdmin}: what another API user, the DCD, or expiry would do to the state
  * behind a client's back. It uses the same models and validation as the API, minus auth, faults, the
- * request log and the "expiry must be in the future" rule.
+ * request log and the rule that a written expiry lies at least an hour ahead.
  */
 import { isApiProblem } from "./errors";
 import { actorFor, ADMIN_EMAIL } from "./model/actor";

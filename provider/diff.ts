@@ -1,6 +1,7 @@
 import { normalizeTriggers, sameInstant, sameScopes } from "./normalize";
+import { rotationDue } from "./rotation";
 import type { RegistryTokenScope } from "./types";
-import { containsUnknown } from "./unknown";
+import { UNKNOWN, containsUnknown } from "./unknown";
 
 /** Pulumi's diff answer, with the explicit `changes` boolean the engine needs. */
 export interface TokenDiff {
@@ -9,6 +10,8 @@ export interface TokenDiff {
   deleteBeforeReplace: boolean;
   /** Properties that change in place (for tests and messages; the host does not forward it). */
   updates: string[];
+  /** Why the token is rotated (see `rotationDue`), when that is what replaces it; otherwise null. */
+  rotation: string | null;
 }
 
 type Props = Record<string, unknown>;
@@ -31,10 +34,11 @@ const UPDATE_KEYS = {
  * Decides update vs replace between the stored outputs (`olds`) and the checked inputs (`news`), without any
  * API call. `__provider` and output-only properties are ignored, so a new provider version causes no diff.
  * Scopes compare as sets and dates as instants. A value still unknown counts as a change. A replacement that
- * keeps a user-chosen name in the same registry must delete first (names are unique per registry); any other
- * replacement creates the new token before deleting the old one.
+ * keeps a user-chosen name in the same registry must delete first (names are unique per registry, whatever
+ * their case); any other replacement creates the new token before deleting the old one. `nowMs` decides whether
+ * a token with a lifetime is due for rotation.
  */
-export function diffToken(olds: Props, news: Props): TokenDiff {
+export function diffToken(olds: Props, news: Props, nowMs: number = Date.now()): TokenDiff {
   const replaces: string[] = REPLACE_KEYS.filter(
     (key) => containsUnknown(news[key]) || news[key] !== olds[key],
   );
@@ -45,8 +49,11 @@ export function diffToken(olds: Props, news: Props): TokenDiff {
   ) {
     replaces.push("rotationTriggers");
   }
-  // A rotation that `check` found due (the token entered its rotateBefore window) replaces the token.
-  if (news.rotationDue != null) replaces.push("rotationDue");
+  // A token with a lifetime that expired or entered its rotateBefore window is replaced. An unknown window may
+  // still put it there, so the preview says replace rather than promise an update.
+  const rotation = rotationDue(news, nowMs);
+  const mayRotate = news.rotateBefore === UNKNOWN && typeof news.expiresIn === "string";
+  if (rotation !== null || mayRotate) replaces.push("rotationDue");
   const updates = (Object.keys(UPDATE_KEYS) as (keyof typeof UPDATE_KEYS)[]).filter(
     (key) => containsUnknown(news[key]) || !UPDATE_KEYS[key](olds[key], news[key]),
   );
@@ -56,14 +63,23 @@ export function diffToken(olds: Props, news: Props): TokenDiff {
   const keepsUserChosenName =
     !containsUnknown(news.name) &&
     news.namePrefix == null &&
-    news.name === olds.name &&
+    sameName(news.name, olds.name) &&
     news.registryId === olds.registryId;
   return {
     changes: replaces.length > 0 || updates.length > 0,
     replaces,
     deleteBeforeReplace: keepsUserChosenName,
     updates,
+    rotation,
   };
+}
+
+/**
+ * Whether two token names collide. The registry treats names that differ only in case as the same (the
+ * emulator's 409 rule; unknown for the real API, so the safe side): `CI-Push` → `ci-push` must delete first.
+ */
+function sameName(a: unknown, b: unknown): boolean {
+  return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
 }
 
 /** JSON with object keys sorted, so maps that differ only in key order compare equal; undefined counts as null. */

@@ -4,6 +4,8 @@ import type { WireToken } from "./client/models";
 import type { TokensApi } from "./client/tokens";
 import { recreateToken } from "./creation";
 import { inputsOf, localInputsOf, parseResourceId, patchBetween, resourceId, toOutputs } from "./mapping";
+import { parseRfc3339 } from "./normalize";
+import { MIN_EXPIRY_LEAD_MS } from "./rotation";
 import type { TokenInputs, TokenOutputs } from "./types";
 
 /** Result of a read: an empty `id` tells the engine the token is gone. */
@@ -51,13 +53,15 @@ export async function readToken(
 /**
  * Updates a token in place with one PATCH of just what changed (none when only provider-side inputs changed).
  * A PATCH whose answer was lost is checked with a GET: if the change landed, the update succeeded. If the token
- * vanished meanwhile, it is recreated at the same ID with PUT, which yields a new password.
+ * vanished meanwhile, it is recreated at the same ID with PUT, which yields a new password — unless its expiry
+ * (by `nowMs`) is too close for the API to accept, which fails before any write.
  */
 export async function updateToken(
   api: TokensApi,
   id: string,
   olds: Partial<TokenOutputs>,
   news: TokenInputs,
+  nowMs: number = Date.now(),
 ): Promise<TokenOutputs> {
   const { registryId, tokenId } = parseResourceId(id);
   if (news.registryId !== registryId || news.name !== olds.name) {
@@ -68,8 +72,7 @@ export async function updateToken(
   const password = olds.password ?? "";
   const patch = patchBetween(olds, news);
   if (Object.keys(patch).length === 0) {
-    const { rotationDue: _due, ...inputs } = news;
-    return { ...(olds as TokenOutputs), ...inputs, ...localInputsOf(news), password };
+    return { ...(olds as TokenOutputs), ...news, ...localInputsOf(news), password };
   }
   try {
     const token = await api.patch(registryId, tokenId, patch);
@@ -83,7 +86,26 @@ export async function updateToken(
     }
     if (!isIonosApiError(error) || error.status !== 404) throw error;
   }
+  refuseStaleExpiry(id, news, nowMs);
   return recreateToken(api, tokenId, news);
+}
+
+/**
+ * A vanished token is recreated with its declared expiry, which the API refuses unless it lies at least an
+ * hour ahead. Usually the token vanished because it expired: say so, and what to change, before any write.
+ */
+function refuseStaleExpiry(id: string, news: TokenInputs, nowMs: number): void {
+  const expiry = news.expiryDate === null ? undefined : parseRfc3339(news.expiryDate);
+  if (expiry === undefined || expiry >= nowMs + MIN_EXPIRY_LEAD_MS) return;
+  const next =
+    news.expiresIn !== null
+      ? "Run `pulumi up` again: a token with expiresIn this close to its expiry is replaced by a new one."
+      : "Set a later expiryDate (or remove it) and run `pulumi up` again.";
+  throw new Error(
+    `RegistryToken ${id} no longer exists (IONOS deletes a token when it expires), and it cannot be recreated ` +
+      `with expiryDate ${news.expiryDate}: the API needs an expiry at least one hour ahead. Nothing was ` +
+      `changed. ${next}`,
+  );
 }
 
 /** The live token when it already holds every declared value (nothing left to PATCH); otherwise undefined. */

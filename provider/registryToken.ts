@@ -87,11 +87,16 @@ export class RegistryToken extends pulumi.dynamic.Resource {
   }
 }
 
+/**
+ * The inputs sent to the provider. The resource name's prefix travels apart from an explicit `namePrefix`:
+ * renaming the resource (with `aliases`) must keep a generated name, while a new explicit prefix asks for a
+ * new one. `check` consumes `defaultNamePrefix`; it is never stored.
+ */
 function toInputs(resourceName: string, args: RegistryTokenArgs): Record<string, unknown> {
-  const { expiryDate, namePrefix, ...rest } = args;
+  const { expiryDate, ...rest } = args;
   return {
     ...rest,
-    namePrefix: namePrefix ?? namePrefixFrom(resourceName),
+    defaultNamePrefix: namePrefixFrom(resourceName),
     expiryDate: expiryDateInput(expiryDate),
   };
 }

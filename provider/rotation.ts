@@ -1,44 +1,53 @@
 import { parseDuration } from "./duration";
 import { formatUtc, parseRfc3339 } from "./normalize";
 
-/** The expiry-related inputs after validation (durations known to parse). */
-export interface ExpiryPolicy {
-  /** Lifetime of each token, e.g. `90d`; null when `expiryDate` is set directly or there is no expiry. */
-  expiresIn: string | null;
-  /** How long before expiry a `pulumi up` replaces the token, e.g. `14d`; requires `expiresIn`. */
-  rotateBefore: string | null;
-}
+/** The API's rule: a token's expiry must lie at least this far ahead when it is written (DCD: one hour). */
+export const MIN_EXPIRY_LEAD_MS = 60 * 60 * 1000;
 
-/** The expiry a token gets, and whether it is due for rotation. */
-export interface ExpiryPlan {
-  expiryDate: string;
-  /** Why the token must be replaced now, or null when it need not. */
-  rotationDue: string | null;
-}
+/**
+ * Head room a planned expiry keeps above {@link MIN_EXPIRY_LEAD_MS}. The expiry is planned in `check`, and the
+ * POST follows when the engine gets to the resource — after its dependencies, or after a slow `up` of other
+ * resources. A `1h` lifetime planned to the second would be refused by then.
+ */
+export const PLANNED_EXPIRY_MARGIN_MS = 10 * 60 * 1000;
 
 /**
  * Plans the expiry of a token whose lifetime is `expiresIn`. A token keeps the expiry it was created with (the
- * previous inputs' `expiryDate`) as long as `expiresIn` is unchanged, so a scheduled `pulumi up` shows no diff
- * until `now` enters the rotation window `[expiry − rotateBefore, …)`; then the plan says why the token is due.
- * The replacement is checked with no previous inputs and gets a fresh expiry of `now + expiresIn`. Pure: the
- * same inputs and clock always give the same plan.
+ * previous inputs' `expiryDate`) as long as `expiresIn` is unchanged, so a scheduled `pulumi up` shows no diff;
+ * {@link rotationDue} tells when that kept expiry calls for a new token. A fresh expiry is `now + expiresIn`,
+ * rounded up to the second and at least {@link MIN_EXPIRY_LEAD_MS} plus {@link PLANNED_EXPIRY_MARGIN_MS}
+ * ahead, so the API accepts it when the token is written. Pure: the same inputs and clock give the same plan.
  */
-export function planExpiry(
-  policy: ExpiryPolicy & { expiresIn: string },
-  olds: Record<string, unknown>,
-  nowMs: number,
-): ExpiryPlan {
-  const lifetime = parseDuration(policy.expiresIn) as number;
+export function planExpiry(expiresIn: string, olds: Record<string, unknown>, nowMs: number): string {
   const previous = typeof olds.expiryDate === "string" ? parseRfc3339(olds.expiryDate) : undefined;
-  if (previous === undefined || olds.expiresIn !== policy.expiresIn) {
-    return { expiryDate: formatUtc(nowMs + lifetime), rotationDue: null };
-  }
-  const expiryDate = formatUtc(previous);
-  const window = policy.rotateBefore === null ? undefined : parseDuration(policy.rotateBefore);
-  if (window === undefined || nowMs < previous - window) return { expiryDate, rotationDue: null };
-  const windowStart = formatUtc(previous - window);
-  return {
-    expiryDate,
-    rotationDue: `expires ${expiryDate}; rotateBefore ${policy.rotateBefore} was reached at ${windowStart}`,
-  };
+  if (previous !== undefined && olds.expiresIn === expiresIn) return formatUtc(previous);
+  return freshExpiry(expiresIn, nowMs);
+}
+
+/** `now + expiresIn` for a token written now: rounded up to the second, never under the API's minimum lead. */
+export function freshExpiry(expiresIn: string, nowMs: number): string {
+  const lifetime = parseDuration(expiresIn) as number;
+  const lead = Math.max(lifetime, MIN_EXPIRY_LEAD_MS + PLANNED_EXPIRY_MARGIN_MS);
+  return formatUtc(Math.ceil((nowMs + lead) / 1000) * 1000);
+}
+
+/**
+ * Why a token with a lifetime (`expiresIn`) must be replaced now, or null when it need not: it has expired or
+ * expires within {@link MIN_EXPIRY_LEAD_MS} (IONOS deletes a token at its expiry, and an expiry that close can
+ * no longer be written, so a new token is the only way on), or `now` is inside its rotation window
+ * `[expiryDate − rotateBefore, expiryDate)`. A token with a fixed `expiryDate` or none is never rotated.
+ */
+export function rotationDue(
+  token: { expiresIn?: unknown; rotateBefore?: unknown; expiryDate?: unknown },
+  nowMs: number,
+): string | null {
+  if (typeof token.expiresIn !== "string" || typeof token.expiryDate !== "string") return null;
+  const expiry = parseRfc3339(token.expiryDate);
+  if (expiry === undefined) return null;
+  const expiryDate = formatUtc(expiry);
+  if (nowMs >= expiry) return `expired at ${expiryDate}`;
+  if (nowMs >= expiry - MIN_EXPIRY_LEAD_MS) return `expires ${expiryDate}, within the hour`;
+  const window = typeof token.rotateBefore === "string" ? parseDuration(token.rotateBefore) : undefined;
+  if (window === undefined || nowMs < expiry - window) return null;
+  return `expires ${expiryDate}; rotateBefore ${token.rotateBefore} was reached at ${formatUtc(expiry - window)}`;
 }

@@ -18,7 +18,6 @@ import {
   type ConfigReader,
 } from "./settings";
 import type { TokenInputs, TokenOutputs } from "./types";
-import { UNKNOWN } from "./unknown";
 import { checkTokenInputs } from "./validate";
 import { USER_AGENT } from "./version";
 
@@ -64,20 +63,20 @@ export async function check(
     (news ?? {}) as Record<string, unknown>,
     currentTime(process.env),
   );
-  const due = outcome.inputs.rotationDue;
-  if (typeof due === "string" && due !== UNKNOWN) {
-    // The replacement is checked again without the old inputs, so the reason would not show in the diff: say it.
-    console.warn(`RegistryToken ${String(outcome.inputs.name)} is due for rotation: ${due}`);
-  }
   return { inputs: outcome.inputs as unknown as TokenInputs, failures: outcome.failures };
 }
 
 /** `diff`: update-or-replace decision with an explicit `changes`; no API call. */
 export async function diff(olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
-  const { changes, replaces, deleteBeforeReplace } = diffToken(
+  const { changes, replaces, deleteBeforeReplace, rotation } = diffToken(
     olds as unknown as Record<string, unknown>,
     news as unknown as Record<string, unknown>,
+    currentTime(process.env),
   );
+  if (rotation !== null) {
+    // The replacement gets a fresh expiry, so no property in the diff shows why the token is replaced: say it.
+    console.warn(`RegistryToken ${String(news.name)} is due for rotation: ${rotation}`);
+  }
   return { changes, replaces, deleteBeforeReplace };
 }
 
@@ -106,7 +105,7 @@ export async function update(
   olds: TokenOutputs,
   news: TokenInputs,
 ): Promise<pulumi.dynamic.UpdateResult<TokenOutputs>> {
-  return { outs: await updateToken(tokensApi(provider), id, olds, news) };
+  return { outs: await updateToken(tokensApi(provider), id, olds, news, currentTime(process.env)) };
 }
 
 /** `delete`: DELETE; a token already gone counts as deleted. */

@@ -74,12 +74,10 @@ export interface TokenInputs extends LocalInputs {
   expiryDate: string | null;
   status: RegistryTokenStatus;
   scopes: RegistryTokenScope[];
-  /** Set by `check` when the token entered its rotation window: why it is being replaced. Not an output. */
-  rotationDue?: string | null;
 }
 
 /** Outputs of a `RegistryToken`, as stored in the state. `password` is a secret. */
-export interface TokenOutputs extends Omit<TokenInputs, "rotationDue"> {
+export interface TokenOutputs extends TokenInputs {
   tokenId: string;
   username: string;
   password: string;

@@ -16,7 +16,7 @@ export interface CheckOutcome {
   failures: CheckFailure[];
 }
 
-export { MIN_EXPIRY_LEAD_MS } from "./validateExpiry";
+export { MIN_EXPIRY_LEAD_MS } from "./rotation";
 
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const INPUT_KEYS = [
@@ -30,6 +30,13 @@ const INPUT_KEYS = [
   "status",
   "scopes",
 ];
+/**
+ * Inputs that `check` consumes and never stores. `defaultNamePrefix` is the resource name's prefix, sent apart
+ * from an explicit `namePrefix` so that renaming the resource (with `aliases`) keeps a generated name.
+ * `rotationDue` was stored among the inputs by versions up to 0.1.0; the engine copies stored inputs back for
+ * `ignoreChanges`, so an old state may still send it.
+ */
+const CONSUMED_KEYS = ["defaultNamePrefix", "rotationDue"];
 const SCOPE_KEYS = ["name", "type", "actions"];
 /** Longest repository name or pattern a scope may carry (Docker's limit on repository names). */
 const MAX_SCOPE_NAME_LENGTH = 255;
@@ -47,15 +54,15 @@ export function checkTokenInputs(olds: Props, news: Props, nowMs: number): Check
   const inputs: Props = { ...news };
 
   for (const key of Object.keys(news)) {
-    if (key !== "__provider" && !INPUT_KEYS.includes(key)) {
+    if (key !== "__provider" && !INPUT_KEYS.includes(key) && !CONSUMED_KEYS.includes(key)) {
       fail(key, `"${key}" is not a RegistryToken input; expected one of ${INPUT_KEYS.join(", ")}`);
     }
   }
+  for (const key of CONSUMED_KEYS) delete inputs[key];
   inputs.registryId = checkRegistryId(news.registryId, fail);
-  const prefix = checkNamePrefix(news.namePrefix, fail);
-  inputs.name = checkName(olds, news.name, prefix, fail);
-  // namePrefix is kept only for a generated name: a null prefix marks a name the user chose.
-  inputs.namePrefix = news.name == null ? prefix : null;
+  const prefix = checkNamePrefix("namePrefix", news.namePrefix, fail);
+  const defaultPrefix = checkNamePrefix("defaultNamePrefix", news.defaultNamePrefix, fail);
+  Object.assign(inputs, checkName(olds, news.name, prefix, defaultPrefix, fail));
   Object.assign(inputs, checkExpiry(olds, news, nowMs, fail));
   inputs.status = checkStatus(news.status, fail);
   inputs.scopes = checkScopes(news.scopes, fail);
@@ -78,35 +85,51 @@ function checkRegistryId(value: unknown, fail: Fail): unknown {
   return value;
 }
 
-function checkNamePrefix(value: unknown, fail: Fail): unknown {
+function checkNamePrefix(property: string, value: unknown, fail: Fail): unknown {
   if (value == null) return null;
   if (value === UNKNOWN) return value;
   if (typeof value !== "string" || !NAME_PREFIX_PATTERN.test(value)) {
     fail(
-      "namePrefix",
-      `namePrefix must start with a letter and contain only letters, digits and hyphens, at most 54 characters, got ${show(value)}`,
+      property,
+      `${property} must start with a letter and contain only letters, digits and hyphens, at most 54 characters, got ${show(value)}`,
     );
   }
   return value;
 }
 
-function checkName(olds: Props, value: unknown, prefix: unknown, fail: Fail): unknown {
-  if (value === UNKNOWN) return value;
+/**
+ * The token name and `namePrefix` to store. `namePrefix` is kept only for a generated name: null marks a name
+ * the user chose (which decides how a replacement is ordered). A generated name is kept for the token's whole
+ * life — across resource renames (the default prefix changes) and `ignoreChanges` (the engine copies the stored
+ * name back) — and only a different explicit `namePrefix` generates a new one.
+ */
+function checkName(
+  olds: Props,
+  value: unknown,
+  prefix: unknown,
+  defaultPrefix: unknown,
+  fail: Fail,
+): { name: unknown; namePrefix: unknown } {
+  const generatedBefore = typeof olds.name === "string" && typeof olds.namePrefix === "string";
+  if (value === UNKNOWN) return { name: value, namePrefix: null };
   if (value == null) {
-    if (prefix === UNKNOWN) return UNKNOWN;
-    const usablePrefix = typeof prefix === "string" && NAME_PREFIX_PATTERN.test(prefix) ? prefix : "token";
-    // Keep a generated name for the token's whole life: reuse it while the prefix is unchanged.
-    const previous = olds.name;
-    const keep =
-      typeof previous === "string" && olds.namePrefix === prefix && previous.startsWith(`${usablePrefix}-`);
-    return keep ? previous : generateName(usablePrefix);
+    if (generatedBefore && (prefix == null || prefix === olds.namePrefix)) {
+      return { name: olds.name, namePrefix: olds.namePrefix };
+    }
+    const wanted = prefix ?? defaultPrefix;
+    if (wanted === UNKNOWN) return { name: UNKNOWN, namePrefix: UNKNOWN };
+    const usable = typeof wanted === "string" && NAME_PREFIX_PATTERN.test(wanted) ? wanted : "token";
+    return { name: generateName(usable), namePrefix: usable };
   }
   if (typeof value !== "string") {
     fail("name", `name must be a string, got ${show(value)}`);
   } else if (!TOKEN_NAME_PATTERN.test(value)) {
     fail("name", `name ${show(value)} is invalid: ${explainName(value)}`);
+  } else if (generatedBefore && value === olds.name) {
+    // The stored generated name, given back (`ignoreChanges`, or written into the program): still generated.
+    return { name: value, namePrefix: olds.namePrefix };
   }
-  return value;
+  return { name: value, namePrefix: null };
 }
 
 function explainName(name: string): string {

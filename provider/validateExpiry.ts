@@ -2,29 +2,30 @@
 import { parseDuration } from "./duration";
 import { show, type Fail } from "./failures";
 import { formatUtc, parseRfc3339, sameInstant } from "./normalize";
-import { planExpiry } from "./rotation";
+import { MIN_EXPIRY_LEAD_MS, planExpiry } from "./rotation";
 import { UNKNOWN } from "./unknown";
-
-/** The token must outlive its creation by this much (the IONOS console's rule; an expired token is deleted). */
-export const MIN_EXPIRY_LEAD_MS = 60 * 60 * 1000;
 
 const EXAMPLE_DATE = "2030-01-31T12:00:00Z";
 
 type Props = Record<string, unknown>;
 
+const isKnown = (value: unknown) => value !== UNKNOWN;
+
 /**
  * The expiry inputs: either a fixed `expiryDate`, or a lifetime `expiresIn` (with an optional rotation window
- * `rotateBefore`) from which the expiry is planned; see `planExpiry`.
+ * `rotateBefore`) from which the expiry is planned; see `planExpiry`. Rules that relate two inputs wait until
+ * both are known: at preview an unknown value may still turn out to be absent.
  */
 export function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail): Props {
   const expiresIn = checkDuration("expiresIn", news.expiresIn, MIN_EXPIRY_LEAD_MS, fail);
   const rotateBefore = checkDuration("rotateBefore", news.rotateBefore, 60_000, fail);
+  const expiryDate = isPlannedCopy(olds, news) ? null : news.expiryDate;
   let consistent = true;
-  if (expiresIn !== null && news.expiryDate != null) {
+  if (isKnown(expiresIn) && expiresIn !== null && isKnown(expiryDate) && expiryDate != null) {
     consistent = false;
     fail("expiresIn", "set either expiryDate (a fixed date) or expiresIn (a lifetime), not both");
   }
-  if (rotateBefore !== null && expiresIn === null) {
+  if (isKnown(rotateBefore) && rotateBefore !== null && expiresIn === null) {
     consistent = false;
     fail("rotateBefore", "rotateBefore needs expiresIn: a token is rotated before the end of its lifetime");
   }
@@ -36,27 +37,26 @@ export function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail)
   }
   const policy = { expiresIn, rotateBefore };
   if (expiresIn === null) {
-    return {
-      ...policy,
-      expiryDate: checkExpiryDate(olds.expiryDate, news.expiryDate, nowMs, fail),
-      rotationDue: null,
-    };
+    return { ...policy, expiryDate: checkExpiryDate(olds.expiryDate, expiryDate, nowMs, fail) };
   }
-  if (expiresIn === UNKNOWN) return { ...policy, expiryDate: UNKNOWN, rotationDue: null };
-  if (
-    lifetime === undefined ||
-    !consistent ||
-    (rotateBefore !== null && window === undefined && rotateBefore !== UNKNOWN)
-  ) {
-    return { ...policy, expiryDate: null, rotationDue: null };
-  }
-  if (rotateBefore === UNKNOWN) return { ...policy, expiryDate: UNKNOWN, rotationDue: UNKNOWN };
-  const plan = planExpiry(
-    { expiresIn: expiresIn as string, rotateBefore: rotateBefore as string | null },
-    olds,
-    nowMs,
+  if (expiresIn === UNKNOWN) return { ...policy, expiryDate: UNKNOWN };
+  if (lifetime === undefined || !consistent) return { ...policy, expiryDate: null };
+  return { ...policy, expiryDate: planExpiry(expiresIn as string, olds, nowMs) };
+}
+
+/**
+ * True when `news.expiryDate` is the expiry this provider planned from a lifetime, handed back by the engine:
+ * `ignoreChanges` (on `expiryDate`, or `*`) copies the stored inputs, planned expiry included, into the new
+ * ones. Only the exact stored instant, while a lifetime is still declared, counts as that copy.
+ */
+function isPlannedCopy(olds: Props, news: Props): boolean {
+  return (
+    typeof olds.expiresIn === "string" &&
+    news.expiresIn != null &&
+    typeof olds.expiryDate === "string" &&
+    typeof news.expiryDate === "string" &&
+    sameInstant(olds.expiryDate, news.expiryDate)
   );
-  return { ...policy, ...plan };
 }
 
 /** A duration input (`90d`, `12h`, `1d12h`, `30m`) of at least `minMs`; null when absent. */

@@ -80,9 +80,15 @@ function parseMutableFields(
 }
 
 /**
- * An `expiryDate`: null, or an RFC 3339 date-time (truncated to whole seconds, as it will be shown) that
- * lies after `nowMs` when given. A past expiry is refused rather than creating a token that is deleted at
- * once. (DCD asks for one hour ahead; the API's rule is undocumented, so the emulator only asks "future".)
+ * How far ahead a written expiry must lie: the DCD's "at least one hour in the future". The API's own rule is
+ * undocumented; the emulator enforces the strictest documented one, which is also what the provider plans
+ * for, so a test against the emulator fails wherever a write could be refused by IONOS.
+ */
+export const MIN_EXPIRY_LEAD_MS = 60 * 60 * 1000;
+
+/**
+ * An `expiryDate`: null, or an RFC 3339 date-time (truncated to whole seconds, as it will be shown) at least
+ * {@link MIN_EXPIRY_LEAD_MS} after `nowMs` when given.
  * @throws 400
  */
 export function parseExpiry(value: unknown, field: string, nowMs: number | undefined): number | null {
@@ -93,7 +99,9 @@ export function parseExpiry(value: unknown, field: string, nowMs: number | undef
     throw invalidField(field, "must be an RFC 3339 date-time with a zone, e.g. 2030-01-02T03:04:05Z");
   }
   const instant = truncateToSeconds(parsed);
-  if (nowMs !== undefined && instant <= nowMs) throw invalidField(field, "must be in the future");
+  if (nowMs !== undefined && instant < nowMs + MIN_EXPIRY_LEAD_MS) {
+    throw invalidField(field, "must be at least one hour in the future");
+  }
   return instant;
 }
 

@@ -94,27 +94,34 @@ describe("emulator: validation", () => {
         );
       });
     }
-    it("must be in the future (by the injected clock) on POST, PUT and PATCH", async () => {
-      const past = f.clock.isoIn(-1000);
-      const now = f.clock.isoIn(0);
-      expect400(
-        await f.api.createToken(f.registryId, { name: "late", expiryDate: past }),
-        "properties.expiryDate",
-      );
-      expect400(
-        await f.api.createToken(f.registryId, { name: "late", expiryDate: now }),
-        "properties.expiryDate",
-      );
+    it("must be at least one hour in the future (by the injected clock) on POST, PUT and PATCH", async () => {
+      const HOUR = 3_600_000;
       const id = "11111111-2222-4333-8444-555555555555";
-      expect400(
-        await f.api.put(tokensPath(f.registryId, id), { properties: { name: "late", expiryDate: past } }),
-        "properties.expiryDate",
-      );
+      for (const tooSoon of [f.clock.isoIn(-1000), f.clock.isoIn(0), f.clock.isoIn(HOUR - 1000)]) {
+        expect400(
+          await f.api.createToken(f.registryId, { name: "late", expiryDate: tooSoon }),
+          "properties.expiryDate",
+        );
+        expect400(
+          await f.api.put(tokensPath(f.registryId, id), {
+            properties: { name: "late", expiryDate: tooSoon },
+          }),
+          "properties.expiryDate",
+        );
+      }
+      const late = await f.api.createToken(f.registryId, {
+        name: "late",
+        expiryDate: f.clock.isoIn(HOUR - 1000),
+      });
+      expect(late.json.messages[0].message).to.include("at least one hour in the future");
       const created = (
-        await f.api.createToken(f.registryId, { name: "soon", expiryDate: f.clock.isoIn(1000) })
+        await f.api.createToken(f.registryId, { name: "soon", expiryDate: f.clock.isoIn(HOUR) })
       ).json;
-      expect(created.properties.expiryDate).to.equal(f.clock.isoIn(1000));
-      expect400(await f.api.patch(tokensPath(f.registryId, created.id), { expiryDate: past }), "expiryDate");
+      expect(created.properties.expiryDate).to.equal(f.clock.isoIn(HOUR));
+      expect400(
+        await f.api.patch(tokensPath(f.registryId, created.id), { expiryDate: f.clock.isoIn(HOUR - 1000) }),
+        "expiryDate",
+      );
     });
   });
 

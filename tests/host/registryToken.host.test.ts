@@ -67,8 +67,9 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
       expect(registered.additionalSecretOutputs).to.include("password");
     });
 
-    it("registers a derived name prefix, not a name, when name is omitted", () => {
-      expect(registered.inputs).to.deep.include({ registryId, namePrefix: "ci" });
+    it("registers the resource name's prefix apart from namePrefix, and no name, when both are omitted", () => {
+      expect(registered.inputs).to.deep.include({ registryId, defaultNamePrefix: "ci" });
+      expect(registered.inputs).to.not.have.property("namePrefix");
       expect(registered.inputs).to.not.have.property("name");
     });
 

@@ -30,6 +30,7 @@ describe("diff (diff.ts)", () => {
       replaces: [],
       deleteBeforeReplace: true,
       updates: [],
+      rotation: null,
     });
   });
 

@@ -321,6 +321,37 @@ describe("operations.ts", () => {
       expect(outs.password).to.equal("pw-new");
     });
 
+    for (const [what, expiresIn, advice] of [
+      ["a fixed expiry", null, /Set a later expiryDate \(or remove it\)/],
+      ["a lifetime", "30d", /replaced by a new one/],
+    ] as const) {
+      it(`a vanished token whose ${what} is under an hour ahead: a clear error, no write`, async () => {
+        const api = fakeApi();
+        api.patch.rejects(apiError(404, "PATCH"));
+        const news = {
+          ...inputs,
+          expiresIn,
+          expiryDate: "2030-01-01T00:30:00Z",
+          status: "disabled" as const,
+        };
+        const error = await updateToken(
+          asApi(api),
+          ID,
+          { ...olds, ...news, status: "enabled" },
+          news,
+          NOW,
+        ).then(
+          () => new Error("updateToken succeeded"),
+          (e: Error) => e,
+        );
+        expect(error.message).to.include(`RegistryToken ${ID} no longer exists`);
+        expect(error.message).to.include("expiryDate 2030-01-01T00:30:00Z");
+        expect(error.message).to.match(advice);
+        expect(api.put.called).to.equal(false);
+        expect(api.delete.called).to.equal(false);
+      });
+    }
+
     it("after a lost PATCH answer, succeeds when a GET shows the change landed", async () => {
       const api = fakeApi();
       api.patch.rejects(apiError(500, "PATCH", true));

@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import { diffToken } from "../../provider/diff";
 import { parseDuration } from "../../provider/duration";
-import { planExpiry } from "../../provider/rotation";
+import {
+  MIN_EXPIRY_LEAD_MS,
+  PLANNED_EXPIRY_MARGIN_MS,
+  planExpiry,
+  rotationDue,
+} from "../../provider/rotation";
 import { currentTime } from "../../provider/settings";
 import { UNKNOWN } from "../../provider/unknown";
 import { checkTokenInputs } from "../../provider/validate";
@@ -21,40 +26,40 @@ describe("rotation (duration.ts, rotation.ts, check and diff)", () => {
   });
 
   it("plans a fresh expiry of now + expiresIn for a new token", () => {
-    expect(planExpiry({ expiresIn: "30d", rotateBefore: "7d" }, {}, T0)).to.deep.equal({
-      expiryDate: "2030-01-31T00:00:00Z",
-      rotationDue: null,
-    });
+    expect(planExpiry("30d", {}, T0)).to.equal("2030-01-31T00:00:00Z");
   });
 
-  it("keeps the planned expiry, with no rotation, until the window opens", () => {
+  it("plans at least an hour and its margin ahead, rounded up to the second", () => {
+    // A "1h" plan truncated to the second would lie under an hour ahead by the time the POST is sent.
+    const oneHour = Date.parse(planExpiry("1h", {}, T0 + 999));
+    expect(oneHour - (T0 + 999)).to.be.at.least(MIN_EXPIRY_LEAD_MS + PLANNED_EXPIRY_MARGIN_MS);
+    expect(oneHour % 1000).to.equal(0);
+    expect(planExpiry("2h", {}, T0 + 1)).to.equal("2030-01-01T02:00:01Z");
+  });
+
+  it("keeps the planned expiry while expiresIn is unchanged; re-plans when it changes", () => {
     const olds = { expiresIn: "30d", expiryDate: "2030-01-31T00:00:00Z" };
-    const policy = { expiresIn: "30d", rotateBefore: "7d" };
-    expect(planExpiry(policy, olds, T0 + 10 * DAY)).to.deep.equal({
-      expiryDate: "2030-01-31T00:00:00Z",
-      rotationDue: null,
-    });
-    expect(planExpiry(policy, olds, T0 + 23 * DAY - 1000).rotationDue).to.equal(null);
+    expect(planExpiry("30d", olds, T0 + 40 * DAY)).to.equal("2030-01-31T00:00:00Z");
+    expect(planExpiry("60d", olds, T0)).to.equal("2030-03-02T00:00:00Z");
   });
 
   it("says why once the window is reached, deterministically for a given clock", () => {
-    const olds = { expiresIn: "30d", expiryDate: "2030-01-31T00:00:00Z" };
-    const plan = planExpiry({ expiresIn: "30d", rotateBefore: "7d" }, olds, T0 + 24 * DAY);
-    expect(plan).to.deep.equal({
-      expiryDate: "2030-01-31T00:00:00Z",
-      rotationDue: "expires 2030-01-31T00:00:00Z; rotateBefore 7d was reached at 2030-01-24T00:00:00Z",
-    });
-    expect(planExpiry({ expiresIn: "30d", rotateBefore: "7d" }, olds, T0 + 24 * DAY)).to.deep.equal(plan);
+    const token = { expiresIn: "30d", rotateBefore: "7d", expiryDate: "2030-01-31T00:00:00Z" };
+    expect(rotationDue(token, T0 + 23 * DAY - 1000)).to.equal(null);
+    expect(rotationDue(token, T0 + 24 * DAY)).to.equal(
+      "expires 2030-01-31T00:00:00Z; rotateBefore 7d was reached at 2030-01-24T00:00:00Z",
+    );
   });
 
-  it("never rotates without rotateBefore, and re-plans when expiresIn changes", () => {
-    const olds = { expiresIn: "30d", expiryDate: "2030-01-31T00:00:00Z" };
-    expect(planExpiry({ expiresIn: "30d", rotateBefore: null }, olds, T0 + 40 * DAY).rotationDue).to.equal(
-      null,
+  it("rotates a token with a lifetime in its last hour or expired, even without rotateBefore; never a fixed expiry", () => {
+    const token = { expiresIn: "30d", rotateBefore: null, expiryDate: "2030-01-31T00:00:00Z" };
+    expect(rotationDue(token, T0 + 30 * DAY - MIN_EXPIRY_LEAD_MS - 1000)).to.equal(null);
+    // Within the last hour the API could not even take this expiry on a recreate: replace it.
+    expect(rotationDue(token, T0 + 30 * DAY - MIN_EXPIRY_LEAD_MS)).to.equal(
+      "expires 2030-01-31T00:00:00Z, within the hour",
     );
-    expect(planExpiry({ expiresIn: "60d", rotateBefore: "7d" }, olds, T0).expiryDate).to.equal(
-      "2030-03-02T00:00:00Z",
-    );
+    expect(rotationDue(token, T0 + 30 * DAY)).to.equal("expired at 2030-01-31T00:00:00Z");
+    expect(rotationDue({ ...token, expiresIn: null }, T0 + 40 * DAY)).to.equal(null);
   });
 
   describe("through check and diff", () => {
@@ -71,28 +76,34 @@ describe("rotation (duration.ts, rotation.ts, check and diff)", () => {
       const { inputs, failures } = checkTokenInputs(created, base, T0 + 20 * DAY);
       expect(failures).to.deep.equal([]);
       expect(inputs.name).to.equal(created.name);
-      expect(diffToken(outs, inputs).changes).to.equal(false);
+      expect(diffToken(outs, inputs, T0 + 20 * DAY).changes).to.equal(false);
     });
 
     it("a scheduled up inside the window: replace, new token first (generated name)", () => {
       const { inputs } = checkTokenInputs(created, base, T0 + 25 * DAY);
-      expect(inputs.rotationDue).to.match(/^expires 2030-01-31T00:00:00Z; rotateBefore 7d/);
-      expect(diffToken(outs, inputs)).to.deep.include({
-        changes: true,
-        replaces: ["rotationDue"],
-        deleteBeforeReplace: false,
-      });
+      expect(inputs).to.not.have.property("rotationDue");
+      expect(inputs.expiryDate).to.equal("2030-01-31T00:00:00Z");
+      const diff = diffToken(outs, inputs, T0 + 25 * DAY);
+      expect(diff).to.deep.include({ changes: true, replaces: ["rotationDue"], deleteBeforeReplace: false });
+      expect(diff.rotation).to.match(/^expires 2030-01-31T00:00:00Z; rotateBefore 7d/);
       const replacement = checkTokenInputs({}, base, T0 + 25 * DAY).inputs;
       expect(replacement.name).to.not.equal(created.name);
       expect(replacement.expiryDate).to.equal("2030-02-25T00:00:00Z");
-      expect(replacement.rotationDue).to.equal(null);
+      expect(diffToken(outs, replacement, T0 + 25 * DAY).rotation).to.equal(null);
+    });
+
+    it("an unknown rotateBefore may put the token in its window: the preview says replace", () => {
+      const { inputs, failures } = checkTokenInputs(created, { ...base, rotateBefore: UNKNOWN }, T0 + DAY);
+      expect(failures).to.deep.equal([]);
+      expect(inputs.expiryDate).to.equal("2030-01-31T00:00:00Z");
+      expect(diffToken(outs, inputs, T0 + DAY).replaces).to.deep.equal(["rotationDue"]);
     });
 
     it("a fixed name inside the window: replace, deleting first", () => {
       const fixed = { ...base, name: "pinned", namePrefix: undefined };
       const first = checkTokenInputs({}, fixed, T0).inputs;
       const { inputs } = checkTokenInputs(first, fixed, T0 + 25 * DAY);
-      expect(diffToken({ ...outs, ...first }, inputs)).to.deep.include({
+      expect(diffToken({ ...outs, ...first }, inputs, T0 + 25 * DAY)).to.deep.include({
         replaces: ["rotationDue"],
         deleteBeforeReplace: true,
       });

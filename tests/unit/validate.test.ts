@@ -245,7 +245,6 @@ describe("check (validate.ts)", () => {
       namePrefix: null,
       expiresIn: null,
       rotateBefore: null,
-      rotationDue: null,
       rotationTriggers: null,
     });
     expect(check({ ...valid, scopes: UNKNOWN }).inputs.scopes).to.equal(UNKNOWN);
