@@ -108,7 +108,7 @@ function toInputs(resourceName: string, args: RegistryTokenArgs): Record<string,
  * `Date` becomes its text ("Invalid Date"), which `check` refuses naming `expiryDate`.
  */
 function expiryDateInput(value: RegistryTokenArgs["expiryDate"]): RegistryTokenArgs["expiryDate"] {
-  const text = (d: string | Date | null) =>
+  const text = (d: string | Date | null | undefined) =>
     d instanceof Date ? (Number.isNaN(d.getTime()) ? String(d) : d.toISOString()) : d;
   if (value === undefined || value === null || typeof value === "string") return value;
   if (value instanceof Date) return text(value);

@@ -26,7 +26,11 @@ export interface RegistryTokenScopeArgs {
   actions: pulumi.Input<pulumi.Input<RegistryTokenScopeAction>[]>;
 }
 
-/** The arguments of a `RegistryToken`. */
+/**
+ * The arguments of a `RegistryToken`. An optional input may also be an `Output` that resolves to `undefined`
+ * (for example one computed from another resource): it then counts as absent, and rules that relate it to
+ * other inputs wait until it is known.
+ */
 export interface RegistryTokenArgs {
   /** The registry (UUID) that owns the token. Changing it replaces the token. */
   registryId: pulumi.Input<string>;
@@ -35,26 +39,26 @@ export interface RegistryTokenArgs {
    * starting with a letter and ending with a letter or digit; unique per registry. Changing it replaces the
    * token. When omitted, a name is generated once from `namePrefix` plus a random suffix and kept.
    */
-  name?: pulumi.Input<string>;
+  name?: pulumi.Input<string | undefined>;
   /** Prefix of a generated name (≤ 54 characters, starts with a letter). @default the resource name, cleaned */
-  namePrefix?: pulumi.Input<string>;
+  namePrefix?: pulumi.Input<string | undefined>;
   /** When the token expires (RFC 3339 string or Date; at least one hour ahead). Absent or null: never. */
-  expiryDate?: pulumi.Input<string | Date | null>;
+  expiryDate?: pulumi.Input<string | Date | null | undefined>;
   /**
    * Lifetime of the token instead of a fixed `expiryDate`, e.g. `"90d"`, `"12h"`, `"1d12h"` (≥ 1 hour). The
    * expiry is set once, when the token is created, and kept until the token is replaced.
    */
-  expiresIn?: pulumi.Input<string>;
+  expiresIn?: pulumi.Input<string | undefined>;
   /**
    * With `expiresIn`: once the token is this close to its expiry (e.g. `"14d"`), the next `pulumi up` replaces
    * it — a generated name gets a new token before the old one is deleted. Without it, IONOS deletes the token
    * when it expires.
    */
-  rotateBefore?: pulumi.Input<string>;
+  rotateBefore?: pulumi.Input<string | undefined>;
   /** Any values; changing one of them replaces the token (like `keepers` of Pulumi's random provider). */
   rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
   /** @default "enabled" */
-  status?: pulumi.Input<RegistryTokenStatus>;
+  status?: pulumi.Input<RegistryTokenStatus | undefined>;
   /** What the token may do. @default [] (no permissions) */
   scopes?: pulumi.Input<pulumi.Input<RegistryTokenScopeArgs>[]>;
 }

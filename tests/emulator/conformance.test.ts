@@ -99,7 +99,10 @@ describe("emulator: conformance with the official OpenAPI spec", function () {
       },
       registriesTokensPatch: {
         "200": async () =>
-          f.api.patch(t((await token()).id), { status: "disabled", expiryDate: f.clock.isoIn(2 * 3_600_000) }),
+          f.api.patch(t((await token()).id), {
+            status: "disabled",
+            expiryDate: f.clock.isoIn(2 * 3_600_000),
+          }),
         "400": async () => f.api.patch(t((await token()).id), { status: "off" }),
       },
       registriesTokensPut: {
