@@ -161,11 +161,15 @@ function unprovable(inputs: TokenInputs, found: WireToken, cause: IonosApiError)
   );
 }
 
-/** Whether a same-named token looks like the one our lost POST created: recent, and exactly what we sent. */
+/**
+ * Whether a same-named token looks like the one our lost POST created: exactly our name (a token that differs
+ * only in case blocks the name but was not made by us), recent, and exactly what we sent.
+ */
 function isOurs(token: WireToken, inputs: TokenInputs, startedAt: number): boolean {
   const created = parseRfc3339(token.metadata?.createdDate ?? "");
   const p = token.properties;
   return (
+    p.name === inputs.name &&
     created !== undefined &&
     created >= startedAt - CLOCK_SKEW_MS &&
     (p.status ?? "enabled") === inputs.status &&

@@ -38,8 +38,13 @@ export class TokensApi {
 
   /** Finds a token by its (per-registry unique) name, or undefined. */
   async findByName(registryId: string, name: string): Promise<WireToken | undefined> {
+    // Names are unique per registry regardless of case, so a token differing only in case is the one in the way.
+    const wanted = name.toLowerCase();
     const tokens = await this.list(registryId);
-    return tokens.find((t) => t.properties?.name === name);
+    return (
+      tokens.find((t) => t.properties?.name === name) ??
+      tokens.find((t) => t.properties?.name?.toLowerCase() === wanted)
+    );
   }
 
   /** `GET /registries/{registryId}/tokens/{tokenId}`. The password in the answer is always `""`. */

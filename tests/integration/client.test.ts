@@ -137,6 +137,14 @@ describe("API client and create recovery against the emulator (in-process)", fun
     expect(emulator.requests().filter((r) => r.method === "DELETE")).to.deep.equal([]);
   });
 
+  it("finds a token by name as the registry compares names: exact first, else differing only in case", async () => {
+    const cased = await api.create(registryId, { name: "Case-Only" });
+    expect((await api.findByName(registryId, "case-only"))?.id).to.equal(cased.id);
+    expect((await api.findByName(registryId, "Case-Only"))?.id).to.equal(cased.id);
+    expect(await api.findByName(registryId, "case-onl")).to.equal(undefined);
+    await api.delete(registryId, cased.id);
+  });
+
   it("reports a plain 409 as a name conflict", async () => {
     const existing = await api.create(registryId, { name: "taken" });
     const error = await createToken(api, inputs("taken")).catch((e) => e);

@@ -108,7 +108,7 @@ describe("operations.ts", () => {
             "ffffffff-494c-11ed-b878-0242ac120002",
           ),
         );
-      api.findByName.resolves(wire({}, "2030-01-01T00:00:00Z"));
+      api.findByName.resolves(wire({ name: generated.name }, "2030-01-01T00:00:00Z"));
       const { outs } = await createToken(asApi(api), generated, () => NOW);
       expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
       expect(outs.password).to.equal("pw-2");
@@ -126,6 +126,16 @@ describe("operations.ts", () => {
       expect(error.message).to.match(/delete it and run\s+`pulumi up` again/);
       expect(api.delete.called).to.equal(false);
       expect(api.create.callCount).to.equal(1);
+    });
+
+    it("after a lost answer, never deletes a token whose name differs from ours only in case", async () => {
+      // It blocks the name (the registry compares names without case) but was not made by our POST.
+      const api = fakeApi();
+      api.create.rejects(apiError(503, "POST", true));
+      api.findByName.resolves(wire({ name: generated.name.toUpperCase() }, "2030-01-01T00:00:00Z"));
+      const error = await createToken(asApi(api), generated, () => NOW).catch((e) => e);
+      expect(error.message).to.include(`(${TOKEN}) already exists`);
+      expect(api.delete.called).to.equal(false);
     });
 
     it("after a lost answer with no token found, simply retries", async () => {
@@ -150,7 +160,7 @@ describe("operations.ts", () => {
     it("gives up after three lost answers, leaving no token behind", async () => {
       const api = fakeApi();
       api.create.rejects(apiError(500, "POST", true));
-      api.findByName.resolves(wire({}, "2030-01-01T00:00:00Z"));
+      api.findByName.resolves(wire({ name: generated.name }, "2030-01-01T00:00:00Z"));
       const error = await createToken(asApi(api), generated, () => NOW).catch((e) => e);
       expect(isIonosApiError(error)).to.equal(true);
       expect(api.create.callCount).to.equal(3);
@@ -163,7 +173,7 @@ describe("operations.ts", () => {
       api.create.onCall(1).rejects(apiError(409));
       api.create.onCall(2).resolves(wire({ credentials: { username: "ci", password: "pw-3" } }));
       api.findByName.onCall(0).resolves(undefined); // not committed yet when first looked for
-      api.findByName.onCall(1).resolves(wire({}, "2030-01-01T00:00:00Z")); // landed late
+      api.findByName.onCall(1).resolves(wire({ name: generated.name }, "2030-01-01T00:00:00Z")); // landed late
       const { outs } = await createToken(asApi(api), generated, () => NOW);
       expect(outs.password).to.equal("pw-3");
       expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
