@@ -85,13 +85,16 @@ export async function recreateToken(
 ): Promise<TokenOutputs> {
   for (let attempt = 1; ; attempt++) {
     let token: WireToken | undefined;
+    let lostAnswer: Error | undefined;
     try {
       token = await api.put(inputs.registryId, tokenId, toWriteBody(inputs), { mayCreate: true });
     } catch (error) {
-      if (!isIonosApiError(error) || !error.ambiguous || attempt >= MAX_CREATE_ATTEMPTS) throw error;
+      if (!isIonosApiError(error) || !error.ambiguous) throw error;
+      lostAnswer = error;
     }
     const password = token?.properties.credentials?.password;
     if (token && password) return toOutputs(inputs.registryId, token, password, inputs);
+    // Also after the last attempt: a PUT whose answer was lost may have created a token we hold no password for.
     await deleteOrExplain(
       api,
       inputs.registryId,
@@ -99,9 +102,11 @@ export async function recreateToken(
       "its recreation's answer was lost or had no password",
     );
     if (attempt >= MAX_CREATE_ATTEMPTS) {
+      const cause = lostAnswer ? `${lostAnswer.message}. ` : "";
       throw new Error(
-        `RegistryToken ${resourceId(inputs.registryId, tokenId)} had vanished and could not be recreated with a ` +
-          `password after ${attempt} attempts; nothing is left behind. Run \`pulumi refresh\` and \`pulumi up\`.`,
+        `${cause}RegistryToken ${resourceId(inputs.registryId, tokenId)} had vanished and could not be recreated ` +
+          `with a password after ${attempt} attempts; whatever they may have created was deleted, nothing is left ` +
+          "behind. Run `pulumi refresh` and `pulumi up`.",
       );
     }
   }

@@ -19,7 +19,8 @@ const isKnown = (value: unknown) => value !== UNKNOWN;
 export function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail): Props {
   const expiresIn = checkDuration("expiresIn", news.expiresIn, MIN_EXPIRY_LEAD_MS, fail);
   const rotateBefore = checkDuration("rotateBefore", news.rotateBefore, 60_000, fail);
-  const expiryDate = isPlannedCopy(olds, news) ? null : news.expiryDate;
+  // "" means no expiry, like null (a config value left empty).
+  const expiryDate = isPlannedCopy(olds, news) || news.expiryDate === "" ? null : news.expiryDate;
   let consistent = true;
   if (isKnown(expiresIn) && expiresIn !== null && isKnown(expiryDate) && expiryDate != null) {
     consistent = false;
@@ -78,6 +79,20 @@ function checkDuration(property: string, value: unknown, minMs: number, fail: Fa
   return value;
 }
 
+/**
+ * The Pulumi SDK serializes a `Date` it meets inside `pulumi.output()`, `pulumi.secret()` or `pulumi.all()` as
+ * `{}` before this package can convert it; the class converts only a `Date` it is handed directly.
+ */
+const FLATTENED_DATE_HINT =
+  " (a Date wrapped by pulumi.output(), pulumi.secret() or pulumi.all() reaches the provider as {}: pass the" +
+  " Date itself, an Output from .apply() that returns it, or date.toISOString())";
+
+function isEmptyObject(value: unknown): boolean {
+  return (
+    value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0
+  );
+}
+
 function checkExpiryDate(old: unknown, value: unknown, nowMs: number, fail: Fail): unknown {
   if (value === UNKNOWN) return value;
   if (value == null || value === "") return null;
@@ -85,7 +100,8 @@ function checkExpiryDate(old: unknown, value: unknown, nowMs: number, fail: Fail
   if (ms === undefined) {
     fail(
       "expiryDate",
-      `expiryDate must be an RFC 3339 date-time such as ${EXAMPLE_DATE} (or a Date), got ${show(value)}`,
+      `expiryDate must be an RFC 3339 date-time such as ${EXAMPLE_DATE} (or a Date), got ${show(value)}` +
+        (isEmptyObject(value) ? FLATTENED_DATE_HINT : ""),
     );
     return value;
   }

@@ -73,25 +73,28 @@ const PREFIX = /^[A-Za-z][-A-Za-z0-9]{0,53}$/;
 const UUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const invalidString = (valid: RegExp) => nastyString.filter((s) => !valid.test(s));
 
+const validRegistryId = fc.oneof(
+  fc.uuid(),
+  fc.uuid().map((u) => u.toUpperCase()),
+);
 const registryId = field(
-  fc.oneof(
-    fc.uuid().map(ok),
-    fc.uuid().map((u) => ok(u.toUpperCase())),
-  ),
+  validRegistryId.map(ok),
   fc.oneof(invalidString(UUID), nonString, fc.constant(null)).map(bad("registryId")),
 );
 
-const name = field(
-  fc.oneof(fc.stringMatching(NAME).map(ok), fc.constant(ok(undefined))),
-  fc.oneof(invalidString(NAME), nonString).map(bad("name")),
-);
+const validName = fc.oneof(fc.stringMatching(NAME), fc.constant(undefined));
+const name = field(validName.map(ok), fc.oneof(invalidString(NAME), nonString).map(bad("name")));
 
+/** A valid `namePrefix` (also the form of the `defaultNamePrefix` the resource class sends). */
+export const validPrefix = fc.stringMatching(PREFIX);
+const validNamePrefix = fc.oneof(validPrefix, fc.constantFrom(undefined, null));
 const namePrefix = field(
-  fc.oneof(fc.stringMatching(PREFIX).map(ok), fc.constantFrom(ok(undefined), ok(null))),
+  validNamePrefix.map(ok),
   fc.oneof(invalidString(PREFIX), nonString).map(bad("namePrefix")),
 );
 
-const futureDate = fc
+/** A future expiry date (at least two hours ahead of {@link NOW}), as `toISOString` writes it. */
+export const futureDate = fc
   .date({ min: new Date(NOW + 2 * 3600_000), max: new Date("2099-12-31T00:00:00Z"), noInvalidDate: true })
   .map((d) => d.toISOString());
 const pastDate = fc
@@ -134,8 +137,9 @@ const expiry: fc.Arbitrary<ExpiryGroup> = field(
   ),
 );
 
+const validStatus = fc.constantFrom(undefined, null, "enabled", "disabled");
 const status = field(
-  fc.constantFrom(ok(undefined), ok(null), ok("enabled"), ok("disabled")),
+  validStatus.map(ok),
   fc
     .oneof(
       fc.constantFrom("Enabled", "DISABLED", "on", "", "enabled "),
@@ -201,12 +205,13 @@ const brokenScope: fc.Arbitrary<{ scope: unknown; path: string }> = fc.oneof(
     .map(([s, k]) => ({ scope: Object.fromEntries([...Object.entries(s), [k, 1]]), path: `.${k}` })),
 );
 
+const validScopes = fc.oneof(
+  fc.constantFrom(undefined, null, []),
+  fc.uniqueArray(validScope, { maxLength: 4, selector: (s) => `${s.type}\u0000${s.name}` }),
+);
 /** Valid scopes with distinct (type, name), plus at most one broken scope or one duplicate. */
 const scopes = field(
-  fc.oneof(
-    fc.constantFrom(ok(undefined), ok(null), ok([])),
-    fc.uniqueArray(validScope, { maxLength: 4, selector: (s) => `${s.type}\u0000${s.name}` }).map(ok),
-  ),
+  validScopes.map(ok),
   fc.oneof(
     fc
       .tuple(
@@ -226,15 +231,29 @@ const scopes = field(
   ),
 );
 
+const validTriggers = fc.oneof(
+  fc.constantFrom(undefined, null),
+  fc.dictionary(fc.string({ unit: "grapheme", maxLength: 10 }), fc.jsonValue({ maxDepth: 3 })),
+);
 const rotationTriggers = field(
-  fc.oneof(
-    fc.constantFrom(ok(undefined), ok(null)),
-    fc.dictionary(fc.string({ unit: "grapheme", maxLength: 10 }), fc.jsonValue({ maxDepth: 3 })).map(ok),
-  ),
+  validTriggers.map(ok),
   fc
     .oneof(nastyString, fc.integer(), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 1 })))
     .map(bad("rotationTriggers")),
 );
+
+/**
+ * Valid values of every input outside the expiry group (`expiryDate`, `expiresIn`, `rotateBefore`), whose
+ * rules span properties and which the callers build themselves; `undefined` stands for an absent property.
+ */
+export const validFields = fc.record({
+  registryId: validRegistryId,
+  name: validName,
+  namePrefix: validNamePrefix,
+  status: validStatus,
+  scopes: validScopes,
+  rotationTriggers: validTriggers,
+});
 
 const unknownKey = fc
   .oneof(

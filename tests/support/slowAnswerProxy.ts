@@ -5,8 +5,7 @@
  * happened. (The emulator's own `delay` fault waits before acting, and drops the request when the client
  * hangs up meanwhile.) Everything else is passed through as is, including a connection the emulator resets.
  */
-import * as http from "http";
-import type { AddressInfo } from "net";
+import { startForwardingProxy } from "./forwardingProxy";
 
 /** Which answers to hold back. */
 export interface SlowAnswerRule {
@@ -33,59 +32,26 @@ export interface SlowAnswerProxy {
 
 /** Starts a proxy on 127.0.0.1 that forwards to `targetUrl` (the emulator's `url`). */
 export async function startSlowAnswerProxy(targetUrl: string): Promise<SlowAnswerProxy> {
-  const target = new URL(targetUrl);
   let rules: Array<SlowAnswerRule & { fired: number }> = [];
-  const agent = new http.Agent({ keepAlive: true });
-  const server = http.createServer((req, res) => {
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        agent,
-      },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on("data", (chunk: Buffer) => chunks.push(chunk));
-        answer.on("end", () => {
-          const reply = () => {
-            if (res.destroyed) return;
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            res.end(Buffer.concat(chunks));
-          };
-          const rule = rules.find(
-            (r) =>
-              r.method === req.method &&
-              (req.url ?? "").startsWith(r.pathPrefix) &&
-              (r.times === undefined || r.fired < r.times),
-          );
-          if (rule === undefined) return reply();
-          rule.fired++;
-          setTimeout(reply, rule.delayMs);
-        });
-        answer.on("error", () => res.socket?.destroy());
-      },
+  const proxy = await startForwardingProxy(targetUrl, (answer) => {
+    const rule = rules.find(
+      (r) =>
+        r.method === answer.method &&
+        answer.url.startsWith(r.pathPrefix) &&
+        (r.times === undefined || r.fired < r.times),
     );
-    // The emulator reset the connection (or could not be reached): the client sees a reset too.
-    upstream.on("error", () => res.socket?.resetAndDestroy?.() ?? res.socket?.destroy());
-    req.pipe(upstream);
+    if (rule === undefined) return answer.send();
+    rule.fired++;
+    setTimeout(answer.send, rule.delayMs);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}${target.pathname}`,
+    url: proxy.url,
     setRules(next) {
       rules = next.map((r) => ({ ...r, fired: 0 }));
     },
     fired(pathPrefix) {
       return rules.filter((r) => r.pathPrefix.startsWith(pathPrefix)).reduce((n, r) => n + r.fired, 0);
     },
-    async close() {
-      agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => proxy.close(),
   };
 }

@@ -418,9 +418,23 @@ describe("operations.ts", () => {
         (e) => e,
       );
       expect(error.message).to.match(
-        /could not be recreated with a password after 3 attempts; nothing is left behind/,
+        /could not be recreated\s+with a password after 3 attempts; whatever they may have created was deleted, nothing is left\s+behind/,
       );
       expect(api.delete.callCount).to.equal(3);
+    });
+
+    it("after three lost PUT answers, deletes what the last one may have created, and names the lost call", async () => {
+      const api = fakeApi();
+      api.patch.rejects(apiError(404, "PATCH"));
+      api.put.rejects(apiError(503, "PUT", true));
+      const error = await updateToken(asApi(api), ID, olds, { ...inputs, status: "disabled" }).catch(
+        (e) => e,
+      );
+      expect(api.put.callCount).to.equal(3);
+      expect(api.delete.callCount, "one DELETE after every lost PUT, the last included").to.equal(3);
+      expect(api.delete.lastCall.args).to.deep.equal([REGISTRY, TOKEN]);
+      expect(error.message).to.include(apiError(503, "PUT", true).message);
+      expect(error.message).to.match(/nothing is left\s+behind/);
     });
 
     it("refuses to move or rename in place", async () => {

@@ -142,6 +142,16 @@ describe("check (validate.ts)", () => {
         expect(failures[0].reason).to.match(/RFC 3339/);
       });
     }
+    it("explains a Date the Pulumi SDK flattened to {} (wrapped in pulumi.output/secret/all)", () => {
+      const [failure] = check({ ...valid, expiryDate: {} }).failures;
+      expect(failure.reason).to.match(/pulumi\.output\(\), pulumi\.secret\(\) or pulumi\.all\(\) reaches/);
+      expect(check({ ...valid, expiryDate: 1234567890 }).failures[0].reason).to.not.include("pulumi.output");
+    });
+    it('"" means no expiry, also beside expiresIn', () => {
+      const { inputs, failures } = check({ ...valid, expiryDate: "", expiresIn: "30d" });
+      expect(failures).to.deep.equal([]);
+      expect(inputs.expiryDate).to.be.a("string");
+    });
     it("must be at least one hour ahead when new", () => {
       const soon = new Date(NOW + MIN_EXPIRY_LEAD_MS - 1000).toISOString();
       const { failures } = check({ ...valid, expiryDate: soon });
