@@ -62,9 +62,12 @@ export class RegistryToken extends pulumi.dynamic.Resource {
 
   /**
    * Declares a token. When `args.name` is omitted, a name is generated once from `namePrefix` (default: this
-   * resource's name) and a random suffix, and kept across updates.
+   * resource's name) and a random suffix, and kept across updates. A token with a chosen name is replaced
+   * deleting the old token first (`deleteBeforeReplace`, unless `opts` says otherwise): names are unique per
+   * registry, and `pulumi up --replace` consults no provider about the order.
    */
   constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.CustomResourceOptions) {
+    if (opts?.import !== undefined) throw importRefused(name, opts.import);
     const isRead = opts?.id !== undefined;
     const props: Record<string, unknown> = isRead ? { ...args } : toInputs(name, args);
     for (const key of DECLARED_KEYS) if (!(key in props)) props[key] = undefined;
@@ -72,7 +75,11 @@ export class RegistryToken extends pulumi.dynamic.Resource {
       registryTokenProvider,
       name,
       props,
-      { ...opts, additionalSecretOutputs: ["password", ...(opts?.additionalSecretOutputs ?? [])] },
+      {
+        ...opts,
+        additionalSecretOutputs: ["password", ...(opts?.additionalSecretOutputs ?? [])],
+        deleteBeforeReplace: opts?.deleteBeforeReplace ?? (!isRead && args.name != null),
+      },
       "ionos",
       "RegistryToken",
     );
@@ -92,6 +99,20 @@ export class RegistryToken extends pulumi.dynamic.Resource {
  * renaming the resource (with `aliases`) must keep a generated name, while a new explicit prefix asks for a
  * new one. `check` consumes `defaultNamePrefix`; it is never stored.
  */
+/**
+ * Pulumi's import reads a dynamic resource without its provider code (pulumi/pulumi#3550), so the `import`
+ * option can only fail later with a gRPC error; it is refused here, naming what works instead.
+ */
+function importRefused(name: string, id: pulumi.Input<pulumi.ID>): Error {
+  const shown = typeof id === "string" ? id : "<registryId>/<tokenId>";
+  return new Error(
+    `RegistryToken "${name}": the \`import\` resource option cannot adopt a token (Pulumi imports a dynamic ` +
+      `resource without its provider code). Run \`npx ionos-registry-token import-file ${shown} --name ${name} ` +
+      "--out import.json`, then `pulumi import --file import.json --generate-code=false`, and declare the token " +
+      "without `import`.",
+  );
+}
+
 function toInputs(resourceName: string, args: RegistryTokenArgs): Record<string, unknown> {
   const { expiryDate, ...rest } = args;
   return {

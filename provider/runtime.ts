@@ -4,22 +4,14 @@
  * host and delegates here. The state then stores a few hundred bytes of glue instead of all this code.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { HttpClient } from "./client/http";
-import { DEFAULT_RETRY_POLICY } from "./client/retry";
-import { TokensApi } from "./client/tokens";
+import { tokensApiFor } from "./apiClient";
+import type { TokensApi } from "./client/tokens";
 import { diffToken } from "./diff";
 import { createToken } from "./creation";
 import { deleteToken, readToken, updateToken } from "./operations";
-import {
-  authorizationHeader,
-  currentTime,
-  resolveSettings,
-  secretForms,
-  type ConfigReader,
-} from "./settings";
+import { currentTime, type ConfigReader } from "./settings";
 import type { TokenInputs, TokenOutputs } from "./types";
 import { checkTokenInputs } from "./validate";
-import { USER_AGENT } from "./version";
 
 /** What one provider instance keeps at run time: how to read the stack config, and its API client. */
 interface ProviderState {
@@ -117,17 +109,6 @@ export { deleteOperation as delete };
 /** The API client of a provider instance, built on first use from config (when `configure` ran) and the environment. */
 function tokensApi(provider: object): TokensApi {
   const state = stateOf(provider);
-  if (!state.api) {
-    const settings = resolveSettings(state.config ?? (() => undefined), process.env);
-    const http = new HttpClient({
-      baseUrl: settings.baseUrl,
-      authorization: authorizationHeader(settings.credentials),
-      userAgent: USER_AGENT,
-      timeoutMs: settings.requestTimeoutMs,
-      retry: { ...DEFAULT_RETRY_POLICY, maxElapsedMs: settings.retryBudgetMs },
-      secrets: secretForms(settings.credentials),
-    });
-    state.api = new TokensApi(http);
-  }
+  state.api ??= tokensApiFor(state.config ?? (() => undefined), process.env);
   return state.api;
 }

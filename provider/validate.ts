@@ -67,7 +67,16 @@ export function checkTokenInputs(olds: Props, news: Props, nowMs: number): Check
   inputs.status = checkStatus(news.status, fail);
   inputs.scopes = checkScopes(news.scopes, fail);
   inputs.rotationTriggers = checkRotationTriggers(news.rotationTriggers, fail);
-  return { inputs, failures };
+  return { inputs: withoutUndefined(inputs), failures };
+}
+
+/**
+ * The inputs go back to the engine as a protobuf Struct, which cannot hold `undefined`: a missing required
+ * input (e.g. `config.get("typo")!`) would turn its named failure into an engine error. Nested values come
+ * from the engine as they are (it never sends `undefined`); only the keys set here can be undefined.
+ */
+function withoutUndefined(inputs: Props): Props {
+  return Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined));
 }
 
 function checkRegistryId(value: unknown, fail: Fail): unknown {

@@ -21,17 +21,18 @@ export function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail)
   const rotateBefore = checkDuration("rotateBefore", news.rotateBefore, 60_000, fail);
   // "" means no expiry, like null (a config value left empty).
   const expiryDate = isPlannedCopy(olds, news) || news.expiryDate === "" ? null : news.expiryDate;
+  const lifetime = typeof expiresIn === "string" ? parseDuration(expiresIn) : undefined;
+  const window = typeof rotateBefore === "string" ? parseDuration(rotateBefore) : undefined;
+  // Rules relating two inputs apply to valid, known values only: an invalid one already has its failure.
   let consistent = true;
-  if (isKnown(expiresIn) && expiresIn !== null && isKnown(expiryDate) && expiryDate != null) {
+  if (lifetime !== undefined && isKnown(expiryDate) && expiryDate != null) {
     consistent = false;
     fail("expiresIn", "set either expiryDate (a fixed date) or expiresIn (a lifetime), not both");
   }
-  if (isKnown(rotateBefore) && rotateBefore !== null && expiresIn === null) {
+  if (window !== undefined && expiresIn === null) {
     consistent = false;
     fail("rotateBefore", "rotateBefore needs expiresIn: a token is rotated before the end of its lifetime");
   }
-  const lifetime = typeof expiresIn === "string" ? parseDuration(expiresIn) : undefined;
-  const window = typeof rotateBefore === "string" ? parseDuration(rotateBefore) : undefined;
   if (lifetime !== undefined && window !== undefined && window >= lifetime) {
     consistent = false;
     fail("rotateBefore", `rotateBefore (${rotateBefore}) must be shorter than expiresIn (${expiresIn})`);

@@ -131,4 +131,34 @@ describe("check through Pulumi's dynamic-provider host: a sample of the same inp
     expect(samples.filter((s) => s.broken.length > 0).length).to.be.greaterThan(10);
     expect(session.emulator.requests()).to.deep.equal([]);
   });
+
+  it("answers a missing, null or wrongly typed value at every input key with a failure naming it, never a protobuf error", async () => {
+    const valid = { registryId: "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17", name: "ci-push" };
+    // Optional keys take null and absence as "not set"; only registryId is required.
+    const wrongTypes: unknown[] = [42, true, [], { nested: 1 }];
+    for (const key of INPUT_KEYS) {
+      const missing = { ...valid } as Record<string, unknown>;
+      delete missing[key];
+      const cases: Array<[string, Record<string, unknown>, boolean]> = [
+        ["absent", missing, key === "registryId"],
+        ["null", { ...valid, [key]: null }, key === "registryId"],
+        ...wrongTypes
+          // A map of any values is what rotationTriggers is.
+          .filter((v) => !(key === "rotationTriggers" && typeof v === "object" && !Array.isArray(v)))
+          // An empty list is a valid scopes value.
+          .filter((v) => !(key === "scopes" && Array.isArray(v)))
+          .map((v): [string, Record<string, unknown>, boolean] => [
+            JSON.stringify(v),
+            { ...valid, [key]: v },
+            true,
+          ]),
+      ];
+      for (const [what, news, fails] of cases) {
+        const answer = await session.host.check({}, { ...news, __provider: session.provider });
+        const named = answer.failures.map((f) => f.property.split(/[.[]/)[0]);
+        expect(named, `${key} ${what}`).to.deep.equal(fails ? [key] : []);
+      }
+    }
+    expect(session.emulator.requests()).to.deep.equal([]);
+  });
 });

@@ -13,14 +13,21 @@ export interface RegisteredToken {
   inputs: Record<string, unknown>;
   /** The `additionalSecretOutputs` resource option, as seen by a transformation. */
   additionalSecretOutputs: string[];
+  /** The `deleteBeforeReplace` resource option, as seen by a transformation. */
+  deleteBeforeReplace: boolean | undefined;
   /** The Pulumi type token. */
   type: string;
 }
 
 /** Declares one `RegistryToken` under mocks and records what it registers. */
-export async function registerToken(name: string, args: RegistryTokenArgs): Promise<RegisteredToken> {
+export async function registerToken(
+  name: string,
+  args: RegistryTokenArgs,
+  opts: pulumi.CustomResourceOptions = {},
+): Promise<RegisteredToken> {
   let registered: pulumi.runtime.MockResourceArgs | undefined;
   let secretOutputs: string[] = [];
+  let deleteBeforeReplace: boolean | undefined;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -37,9 +44,11 @@ export async function registerToken(name: string, args: RegistryTokenArgs): Prom
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { RegistryToken } = require("../../provider") as typeof import("../../provider");
   const token = new RegistryToken(name, args, {
+    ...opts,
     transformations: [
       (t) => {
         secretOutputs = (t.opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [];
+        deleteBeforeReplace = (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace;
         return undefined;
       },
     ],
@@ -52,6 +61,7 @@ export async function registerToken(name: string, args: RegistryTokenArgs): Prom
     provider: __provider as string,
     inputs,
     additionalSecretOutputs: secretOutputs,
+    deleteBeforeReplace,
     type: registered.type,
   };
 }

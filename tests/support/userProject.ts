@@ -86,6 +86,8 @@ export const TEMPLATE_TSCONFIG = {
 export interface UserProject extends ProjectSandbox {
   /** Runs `npm <args>` in the project folder. */
   npm(args: string[], options?: PulumiRunOptions): Promise<PulumiRun>;
+  /** Runs an installed package's command (`npx --no-install <args>`), with `options.env` added. */
+  npx(args: string[], options?: PulumiRunOptions): Promise<PulumiRun>;
 }
 
 /** How to lay out a {@link UserProject}. */
@@ -142,5 +144,11 @@ export async function createUserProject(passphrase: string, source: UserProjectS
     sandbox.dispose();
     throw err;
   }
-  return { ...sandbox, npm };
+  const npx = (args: string[], options: PulumiRunOptions = {}) =>
+    runCommand("npx", ["--no-install", ...args], {
+      ...options,
+      cwd: dir,
+      env: { ...sandbox.env, ...options.env },
+    });
+  return { ...sandbox, npm, npx };
 }

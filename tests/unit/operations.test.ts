@@ -138,6 +138,21 @@ describe("operations.ts", () => {
       expect(api.delete.called).to.equal(false);
     });
 
+    it("a 409 for a chosen name, or for a token that only resembles our generated name, deletes nothing", async () => {
+      for (const [what, mine, theirs] of [
+        ["chosen", inputs, inputs.name],
+        ["case variant", generated, generated.name.toUpperCase()],
+      ] as const) {
+        const api = fakeApi();
+        api.create.rejects(apiError(409));
+        api.findByName.resolves(wire({ name: theirs }, "2029-01-01T00:00:00Z"));
+        const error = await createToken(asApi(api), mine, () => NOW).catch((e) => e);
+        expect(error.message, what).to.match(/already exists/);
+        expect(api.delete.called, what).to.equal(false);
+        expect(api.create.callCount, what).to.equal(1);
+      }
+    });
+
     it("after a lost answer with no token found, simply retries", async () => {
       const api = fakeApi();
       api.create.onCall(0).rejects(apiError(502, "POST", true));

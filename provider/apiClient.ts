@@ -1,0 +1,24 @@
+/** The API client built from the provider settings: shared by the provider's run time and the package's command. */
+import { HttpClient } from "./client/http";
+import { DEFAULT_RETRY_POLICY } from "./client/retry";
+import { TokensApi } from "./client/tokens";
+import { authorizationHeader, resolveSettings, secretForms, type ConfigReader } from "./settings";
+import { USER_AGENT } from "./version";
+
+/**
+ * A tokens API client for the settings that `config` (the stack config, when there is one) and `env` resolve
+ * to: endpoint, credentials, timeout and retry budget. Throws a `SettingsError` naming what to set when
+ * credentials are missing.
+ */
+export function tokensApiFor(config: ConfigReader, env: NodeJS.ProcessEnv): TokensApi {
+  const settings = resolveSettings(config, env);
+  const http = new HttpClient({
+    baseUrl: settings.baseUrl,
+    authorization: authorizationHeader(settings.credentials),
+    userAgent: USER_AGENT,
+    timeoutMs: settings.requestTimeoutMs,
+    retry: { ...DEFAULT_RETRY_POLICY, maxElapsedMs: settings.retryBudgetMs },
+    secrets: secretForms(settings.credentials),
+  });
+  return new TokensApi(http);
+}

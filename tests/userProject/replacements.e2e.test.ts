@@ -1,0 +1,108 @@
+import { expect } from "chai";
+import { randomBytes } from "crypto";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { requirePulumi } from "../support/pulumiCli";
+import { createUserProject, type UserProject } from "../support/userProject";
+import { REPLACEMENTS_PROGRAM } from "./replacementsProgram";
+
+const API_TOKEN = `replacements-${randomBytes(12).toString("hex")}`;
+const TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
+
+type Pair = { pinned: string; auto: string };
+
+describe("user project: every kind of replacement, in the order the README promises (real CLI)", function () {
+  this.timeout(600_000);
+  let emulator: RunningEmulator;
+  let project: UserProject;
+
+  before(async function () {
+    requirePulumi();
+    emulator = await startEmulator({
+      credentials: { token: API_TOKEN },
+      registries: [{ name: "replacements" }],
+    });
+    project = await createUserProject("replacements", {
+      name: "token-replacements",
+      files: { "index.ts": REPLACEMENTS_PROGRAM },
+    });
+    await project.pulumi(["stack", "init", "dev"]);
+    await project.pulumi(["config", "set", "registryId", registryId()]);
+    await project.pulumi(["config", "set", "ionoscloud:endpoint", emulator.url]);
+    await project.pulumi(["config", "set", "--secret", "ionoscloud:token"], { input: API_TOKEN });
+    await project.pulumi(["up", "--yes"]);
+  });
+  after(async () => {
+    project?.dispose();
+    await emulator?.close();
+  });
+
+  const registryId = () => emulator.registries[0].id;
+  const liveIds = () => emulator.admin.listTokens(registryId()).map((t) => t.id);
+  /** The API writes of the last command, with the token each one addressed (a POST addresses a name). */
+  const writes = () =>
+    emulator
+      .requests()
+      .filter((r) => r.method !== "GET")
+      .map((r) => `${r.method} ${r.status}`);
+  async function state(): Promise<{ ids: Pair; names: Pair; passwords: Pair }> {
+    const run = await project.pulumi(["stack", "output", "--json", "--show-secrets"]);
+    return JSON.parse(run.stdout) as { ids: Pair; names: Pair; passwords: Pair };
+  }
+  const urn = (name: string) => `urn:pulumi:dev::token-replacements::${TYPE}::${name}`;
+
+  /** Runs `args`, then checks: one live token per resource, each new, with a new password, the old ones gone. */
+  async function replaced(args: string[], which: (keyof Pair)[]) {
+    const before = await state();
+    emulator.clearRequests();
+    await project.pulumi(args);
+    const after = await state();
+    for (const key of which) {
+      expect(after.ids[key], `${key}: a new token`).to.not.equal(before.ids[key]);
+      expect(after.passwords[key], `${key}: a new password`).to.not.equal(before.passwords[key]);
+      expect(liveIds(), `${key}: the old token is gone`).to.not.include(before.ids[key]);
+    }
+    expect([...liveIds()].sort()).to.deep.equal([after.ids.pinned, after.ids.auto].sort());
+    return { before, after, writes: writes() };
+  }
+
+  it("pulumi up --replace of a chosen name: the old token is deleted, then the new one created", async () => {
+    const { before, after, writes } = await replaced(["up", "--yes", "--replace", urn("pinned")], ["pinned"]);
+    expect(writes).to.deep.equal(["DELETE 204", "POST 201"]);
+    expect(after.names.pinned).to.equal(before.names.pinned);
+  });
+
+  it("pulumi up --replace of a generated name: a new name, created before the old token is deleted", async () => {
+    const { before, after, writes } = await replaced(["up", "--yes", "--replace", urn("auto")], ["auto"]);
+    // The engine checks a forced replacement's inputs again, without the old ones: a fresh name.
+    expect(after.names.auto).to.not.equal(before.names.auto);
+    expect(after.names.auto).to.match(/^auto-[a-z0-9]{8}$/);
+    expect(writes).to.deep.equal(["POST 201", "DELETE 204"]);
+  });
+
+  it("a rotation trigger on the chosen name: the old token is deleted first", async () => {
+    await project.pulumi(["config", "set", "pinnedGeneration", "2"]);
+    const { before, after, writes } = await replaced(["up", "--yes"], ["pinned"]);
+    expect(after.names.pinned).to.equal(before.names.pinned);
+    expect(writes).to.deep.equal(["DELETE 204", "POST 201"]);
+  });
+
+  it("a rotation trigger on the generated name: a new name, created before the old token is deleted", async () => {
+    await project.pulumi(["config", "set", "autoGeneration", "2"]);
+    const { before, after, writes } = await replaced(["up", "--yes"], ["auto"]);
+    expect(after.names.auto).to.not.equal(before.names.auto);
+    expect(writes).to.deep.equal(["POST 201", "DELETE 204"]);
+  });
+
+  it("a rename of the chosen name: replaced, the old token deleted first", async () => {
+    await project.pulumi(["config", "set", "pinnedName", "ci-renamed"]);
+    const { after, writes } = await replaced(["up", "--yes"], ["pinned"]);
+    expect(after.names.pinned).to.equal("ci-renamed");
+    expect(writes).to.deep.equal(["DELETE 204", "POST 201"]);
+    await project.pulumi(["preview", "--expect-no-changes"]);
+  });
+
+  it("destroy removes both", async () => {
+    await project.pulumi(["destroy", "--yes"]);
+    expect(liveIds()).to.deep.equal([]);
+  });
+});
