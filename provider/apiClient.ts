@@ -19,6 +19,7 @@ export function tokensApiFor(config: ConfigReader, env: NodeJS.ProcessEnv): Toke
     timeoutMs: settings.requestTimeoutMs,
     retry: { ...DEFAULT_RETRY_POLICY, maxElapsedMs: settings.retryBudgetMs },
     secrets: secretForms(settings.credentials),
+    credentialSource: settings.credentialSource,
   });
   return new TokensApi(http);
 }

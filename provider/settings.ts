@@ -12,6 +12,11 @@ export interface ProviderSettings {
   /** API base URL, ending in `/containerregistries`, without a trailing slash. */
   baseUrl: string;
   credentials: Credentials;
+  /**
+   * Where the credentials came from, for error messages (names only, never values), e.g.
+   * `stack config ionoscloud:token`.
+   */
+  credentialSource: string;
   /** Per-request timeout. @default 30000 */
   requestTimeoutMs: number;
   /** Budget for all retry waits of one call. @default 60000 */
@@ -59,8 +64,18 @@ export function resolveSettings(
   // IONOS_TOKEN left in a shell cannot override a username/password the stack declares. Within a source, a
   // token wins over username/password.
   const CREDENTIALS = ["token", "username", "password"] as const;
-  const source = CREDENTIALS.some((name) => fromConfig(name) !== undefined) ? fromConfig : fromEnv;
-  const credentials = resolveCredentials(source("token"), source("username"), source("password"));
+  const fromStack = CREDENTIALS.some((name) => fromConfig(name) !== undefined);
+  const source = fromStack ? fromConfig : fromEnv;
+  const keyOf = (name: (typeof CREDENTIALS)[number]) => SETTING_SOURCES[name][fromStack ? 0 : 1];
+  const credentials = resolveCredentials(source("token"), source("username"), source("password"), keyOf);
+  const used = (
+    credentials.kind === "token" ? (["token"] as const) : (["username", "password"] as const)
+  ).map(keyOf);
+  const ignored =
+    fromStack && CREDENTIALS.some((name) => fromEnv(name) !== undefined)
+      ? " (IONOS_* credentials in the environment are not used while the stack config sets any)"
+      : "";
+  const credentialSource = `${fromStack ? "stack config" : "environment"} ${used.join(" and ")}${ignored}`;
   const baseUrl = normalizeEndpoint(read("endpoint") ?? DEFAULT_ENDPOINT);
   const url = new URL(baseUrl);
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
@@ -72,19 +87,33 @@ export function resolveSettings(
   return {
     baseUrl,
     credentials,
+    credentialSource,
     requestTimeoutMs: readPositiveInt("requestTimeoutMs", read("requestTimeoutMs"), 30_000),
     retryBudgetMs: readPositiveInt("retryBudgetMs", read("retryBudgetMs"), 60_000),
   };
 }
 
-function resolveCredentials(token?: string, username?: string, password?: string): Credentials {
+function resolveCredentials(
+  token: string | undefined,
+  username: string | undefined,
+  password: string | undefined,
+  keyOf: (name: "token" | "username" | "password") => string,
+): Credentials {
   if (token) return { kind: "token", token };
   if (username && password) return { kind: "basic", username, password };
   if (username || password) {
-    const missing = username
-      ? "password (ionoscloud:password or IONOS_PASSWORD)"
-      : "username (ionoscloud:username or IONOS_USERNAME)";
-    throw settingsError(`IONOS credentials are incomplete: the ${missing} is missing`);
+    // Name the key in the source the other half came from: credentials are taken as a set from one source.
+    const [missing, present] = username
+      ? (["password", "username"] as const)
+      : (["username", "password"] as const);
+    const stack = keyOf(present).startsWith("ionoscloud:");
+    throw settingsError(
+      `IONOS credentials are incomplete: ${keyOf(present)} is set but ${keyOf(missing)} is missing` +
+        (stack
+          ? ` (set it in the stack config: credentials are read as a set, and the stack config's win over the ` +
+            `environment, so ${SETTING_SOURCES[missing][1]} is not used)`
+          : ""),
+    );
   }
   throw settingsError(
     "IONOS credentials are missing: set a token with `pulumi config set --secret ionoscloud:token <token>` " +

@@ -23,6 +23,10 @@ export interface IonosApiErrorDetails {
   ambiguous: boolean;
   /** Short description of the low-level cause when there was no response (e.g. `ECONNRESET`, `timeout`). */
   cause?: string;
+  /** The API base URL; named when no response arrived, so a wrong endpoint shows. */
+  endpoint?: string;
+  /** One more sentence for the reader (e.g. where refused credentials came from); never a secret. */
+  hint?: string;
 }
 
 /** Brand property for {@link isIonosApiError}; survives duplicate copies of this module. */
@@ -57,7 +61,7 @@ export function isIonosApiError(value: unknown): value is IonosApiError {
 function describeFailure(d: IonosApiErrorDetails): string {
   const outcome =
     d.status === 0
-      ? `no response (${d.cause ?? "network error"})`
+      ? `no response${d.endpoint ? ` from ${d.endpoint}` : ""} (${d.cause ?? "network error"})`
       : d.status < 300
         ? `an unusable answer (HTTP ${d.status}: ${d.cause ?? "unreadable"})`
         : d.status < 400 && d.cause
@@ -69,7 +73,8 @@ function describeFailure(d: IonosApiErrorDetails): string {
     .map((m) => (m.errorCode ? `${m.message} (${m.errorCode})` : m.message))
     .join("; ");
   const tries = d.attempts > 1 ? ` after ${d.attempts} attempts` : "";
-  return `IONOS API ${d.operation} (${d.method} ${d.route}) failed with ${outcome}${tries}${detail ? `: ${detail}` : ""}`;
+  const hint = d.hint ? ` ${d.hint}` : "";
+  return `IONOS API ${d.operation} (${d.method} ${d.route}) failed with ${outcome}${tries}${detail ? `: ${detail}` : ""}${hint}`;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface HttpClientOptions {
   retry: RetryPolicy;
   /** Values never to let through into an error message (credentials). */
   secrets: readonly string[];
+  /** Where the credentials came from (key names only), said when the API refuses them (401, 403). */
+  credentialSource?: string;
   /** @default node-fetch */
   fetch?: FetchLike;
   /** @default setTimeout-based */
@@ -177,6 +179,11 @@ export class HttpClient {
       attempts,
       ambiguous,
       cause: failure.cause,
+      endpoint: this.options.baseUrl,
+      hint:
+        (status === 401 || status === 403) && this.options.credentialSource
+          ? `The credentials came from ${this.options.credentialSource}.`
+          : undefined,
     });
   }
 }
@@ -190,6 +197,18 @@ interface AttemptFailure {
 
 function networkFailure(error: unknown, timedOut: boolean): AttemptFailure {
   const code = (error as { code?: string } | null)?.code;
+  if (!timedOut && code === "ENOTFOUND") {
+    // The host name does not resolve: nothing was sent, and retrying for a minute will not make it resolve.
+    return { outcome: { kind: "network", sent: false, permanent: true }, messages: [], cause: code };
+  }
+  if (!timedOut && isTlsHandshakeFailure(code)) {
+    // The handshake failed before any request byte was sent (a wrong port or protocol, an old TLS version).
+    return {
+      outcome: { kind: "network", sent: false, permanent: true },
+      messages: [],
+      cause: `TLS handshake failed: ${code}`,
+    };
+  }
   if (!timedOut && isTlsRejection(code)) {
     // The handshake failed, so nothing was sent — and the same certificate will fail again.
     return {
@@ -201,6 +220,11 @@ function networkFailure(error: unknown, timedOut: boolean): AttemptFailure {
   const sent = timedOut || !(code && NOT_SENT_CODES.includes(code));
   const cause = timedOut ? "timeout" : (code ?? "network error");
   return { outcome: { kind: "network", sent }, messages: [], cause };
+}
+
+/** Node's and OpenSSL's codes for a TLS handshake that failed for another reason than the certificate. */
+function isTlsHandshakeFailure(code: string | undefined): boolean {
+  return code !== undefined && /^(EPROTO|ERR_SSL_|ERR_TLS_(?!CERT))/.test(code);
 }
 
 /** Node's codes for a server certificate that failed verification (OpenSSL's names, and ERR_TLS_CERT_*). */

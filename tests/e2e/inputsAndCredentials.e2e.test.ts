@@ -107,6 +107,7 @@ describe("end to end: bad input and credentials (real Pulumi CLI)", function () 
     await stack.setConfig("ionoscloud:endpoint", { value: emulator.url });
     const text = await failureOf(() => stack.up({ color: "never" }));
     expect(text).to.match(/registriesTokensPost .*failed with HTTP 401/);
+    expect(text).to.include("The credentials came from stack config ionoscloud:token.");
     expect(text).to.not.include(wrong);
     expect(emulator.admin.listTokens(registryId()).map((t) => t.properties.name)).to.not.include(
       "never-made",

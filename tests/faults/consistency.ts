@@ -206,7 +206,7 @@ function disagreements(outs: Props, token: TokenView): string[] {
 function unclear(operation: Operation, error: Error): string[] {
   const apiFailure = new RegExp(
     `IONOS API ${TARGET_OPERATION[operation]} \\((GET|POST|PATCH|PUT|DELETE) /registries/[^)]+\\) ` +
-      `failed with (HTTP \\d{3}|no response \\([\\w ]+\\))`,
+      `failed with (HTTP \\d{3}|no response( from \\S+)? \\([\\w :]+\\))`,
   );
   const nameConflict =
     /^A token named "[^"]+"( \([0-9a-f-]{36}\))? already exists in registry [0-9a-f-]{36} /;

@@ -93,7 +93,9 @@ describe("API client and create recovery against the emulator (in-process)", fun
   it("times out a slow request and says so", async () => {
     emulator.setFaults({ latency: { fixedMs: 800, match: { methods: ["GET"] } } });
     const error = await api.list(registryId).catch((e) => e);
-    expect(error.message).to.match(/no response \(timeout\)/);
+    expect(error.message).to.match(
+      /no response from http:\/\/127\.0\.0\.1:\d+\/containerregistries \(timeout\)/,
+    );
   });
 
   for (const action of [

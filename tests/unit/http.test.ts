@@ -124,6 +124,50 @@ describe("HttpClient (http.ts)", () => {
     expect((await client(fetch).send(POST)).status).to.equal(201);
   });
 
+  it("names the endpoint when no answer came, and gives up at once on a host name that does not resolve", async () => {
+    const fetch = sinon
+      .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
+      .rejects(networkError("ENOTFOUND"));
+    const error = await client(fetch)
+      .send(POST)
+      .catch((e) => e);
+    expect(fetch.callCount).to.equal(1);
+    expect(error.message).to.include("no response from http://127.0.0.1:9/containerregistries (ENOTFOUND)");
+    expect(error.ambiguous, "nothing was sent").to.equal(false);
+  });
+
+  it("a failed TLS handshake: nothing was sent, so a POST is not a possible create, and no retry", async () => {
+    for (const code of ["EPROTO", "ERR_SSL_WRONG_VERSION_NUMBER", "ERR_TLS_INVALID_PROTOCOL_VERSION"]) {
+      const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().rejects(networkError(code));
+      const error = await client(fetch)
+        .send(POST)
+        .catch((e) => e);
+      expect(fetch.callCount, code).to.equal(1);
+      expect(error.ambiguous, code).to.equal(false);
+      expect(error.message, code).to.include(`TLS handshake failed: ${code}`);
+    }
+  });
+
+  it("says where refused credentials came from (401, 403), never what they are", async () => {
+    for (const status of [401, 403]) {
+      const fetch = sinon
+        .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
+        .resolves(apiError(status, "no"));
+      const error = await client(fetch, { credentialSource: "stack config ionoscloud:token" })
+        .send(GET)
+        .catch((e) => e);
+      expect(error.message).to.match(
+        /HTTP 40[13].*The credentials came from stack config ionoscloud:token\.$/,
+      );
+      expect(error.message).to.not.include("super-secret");
+    }
+    const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().resolves(apiError(404, "gone"));
+    const notFound = await client(fetch, { credentialSource: "x" })
+      .send(GET)
+      .catch((e) => e);
+    expect(notFound.message).to.not.include("credentials came from");
+  });
+
   it("times out a hanging request and reports it", async () => {
     const fetch: FetchLike = (_url, init) =>
       new Promise((_resolve, reject) => {
@@ -138,7 +182,9 @@ describe("HttpClient (http.ts)", () => {
     expect(error).to.be.instanceOf(Error);
     expect(error.status).to.equal(0);
     expect(error.attempts).to.equal(2);
-    expect(error.message).to.match(/no response \(timeout\) after 2 attempts/);
+    expect(error.message).to.match(
+      /no response from http:\/\/127\.0\.0\.1:9\/containerregistries \(timeout\) after 2 attempts/,
+    );
   });
 
   it("gives up after maxAttempts and names operation, route, status and API message", async () => {

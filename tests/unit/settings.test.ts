@@ -53,7 +53,26 @@ describe("settings.ts", () => {
       /ionoscloud:token.*IONOS_TOKEN.*IONOS_USERNAME and IONOS_PASSWORD/s,
     );
     expect(() => resolveSettings(noConfig, { IONOS_USERNAME: "u" })).to.throw(
-      /password \(ionoscloud:password or IONOS_PASSWORD\) is missing/,
+      /IONOS_USERNAME is set but IONOS_PASSWORD is missing$/,
+    );
+  });
+  it("names the key in the source the other half came from: config username, environment password", () => {
+    const config = (key: string) => (key === "ionoscloud:username" ? "u" : undefined);
+    expect(() => resolveSettings(config, { IONOS_PASSWORD: "p-secret" }))
+      .to.throw(
+        /ionoscloud:username is set but ionoscloud:password is missing \(set it in the stack config.*IONOS_PASSWORD is not used\)/,
+      )
+      .with.property("message")
+      .that.does.not.include("p-secret");
+  });
+  it("tells where the credentials came from, and when environment credentials are not used", () => {
+    const token = (key: string) => (key === "ionoscloud:token" ? "stale" : undefined);
+    expect(resolveSettings(token, {}).credentialSource).to.equal("stack config ionoscloud:token");
+    expect(resolveSettings(token, { IONOS_TOKEN: "good" }).credentialSource).to.equal(
+      "stack config ionoscloud:token (IONOS_* credentials in the environment are not used while the stack config sets any)",
+    );
+    expect(resolveSettings(noConfig, { IONOS_USERNAME: "u", IONOS_PASSWORD: "p" }).credentialSource).to.equal(
+      "environment IONOS_USERNAME and IONOS_PASSWORD",
     );
   });
   it("throws real Errors named SettingsError", () => {
@@ -69,7 +88,7 @@ describe("settings.ts", () => {
   });
   it("never echoes a secret in its errors", () => {
     expect(() => resolveSettings(noConfig, { IONOS_PASSWORD: "hunter2-very-secret" }))
-      .to.throw(/username .* is missing/)
+      .to.throw(/IONOS_PASSWORD is set but IONOS_USERNAME is missing/)
       .with.property("message")
       .that.does.not.include("hunter2");
   });

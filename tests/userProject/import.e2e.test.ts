@@ -1,40 +1,30 @@
 import { expect } from "chai";
-import { randomBytes } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
-import { requirePulumi } from "../support/pulumiCli";
-import { createUserProject, type UserProject } from "../support/userProject";
+import type { UserProject } from "../support/userProject";
+import { startUserStack, type UserStack } from "../support/userStack";
 import { IMPORT_PROGRAM } from "./importProgram";
 
-const API_TOKEN = `import-${randomBytes(12).toString("hex")}`;
 const EXPIRY = new Date(Date.now() + 50 * 24 * 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
 const TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
 
 describe("user project: adopting an existing token with import-file and `pulumi import --file` (real CLI)", function () {
   this.timeout(600_000);
+  let stack: UserStack;
   let emulator: RunningEmulator;
   let project: UserProject;
   let resourceId: string;
   let otherPassword: string;
 
   before(async function () {
-    requirePulumi();
-    emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "adoption" }] });
-    project = await createUserProject("import", {
-      name: "token-import",
-      files: { "index.ts": IMPORT_PROGRAM },
-    });
-    await project.pulumi(["stack", "init", "dev"]);
-    await project.pulumi(["config", "set", "registryId", registryId()]);
-    await project.pulumi(["config", "set", "expiryDate", EXPIRY]);
-    await project.pulumi(["config", "set", "ionoscloud:endpoint", emulator.url]);
-    await project.pulumi(["config", "set", "--secret", "ionoscloud:token"], { input: API_TOKEN });
+    stack = await startUserStack("token-import", IMPORT_PROGRAM, { expiryDate: EXPIRY });
+    ({ emulator, project } = stack);
     // A second actor (a person in the console, another tool) made the token.
-    const made = await new EmulatorApi(emulator.url, bearerAuth(API_TOKEN)).request(
+    const made = await new EmulatorApi(emulator.url, bearerAuth(stack.apiToken)).request(
       "POST",
-      `/registries/${registryId()}/tokens`,
+      `/registries/${stack.registryId}/tokens`,
       {
         body: {
           properties: {
@@ -47,21 +37,15 @@ describe("user project: adopting an existing token with import-file and `pulumi 
       },
     );
     expect(made.status).to.equal(201);
-    resourceId = `${registryId()}/${made.json.id}`;
+    resourceId = `${stack.registryId}/${made.json.id}`;
     otherPassword = made.json.properties.credentials.password;
     await project.pulumi(["up", "--yes"]);
   });
   after(async () => {
-    project?.dispose();
-    await emulator?.close();
+    await stack?.close();
   });
 
-  const registryId = () => emulator.registries[0].id;
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const writes = () => stack.writes();
   const failureOf = (run: Promise<unknown>) =>
     run.then(
       () => expect.fail("the command succeeded"),
@@ -79,12 +63,27 @@ describe("user project: adopting an existing token with import-file and `pulumi 
     await project.pulumi(["config", "rm", "mode"]);
   });
 
+  it("a plain `pulumi import TYPE NAME ID` fails as the README says, and changes nothing", async () => {
+    emulator.clearRequests();
+    const text = await failureOf(
+      project.pulumi(["import", TYPE, "plain", resourceId, "--yes", "--generate-code=false"]),
+    );
+    expect(text).to.match(/code must be a string, not undefined/);
+    expect(writes()).to.deep.equal([]);
+    const exported = JSON.parse((await project.pulumi(["stack", "export"])).stdout) as {
+      deployment: { resources?: Array<{ urn: string }> };
+    };
+    expect((exported.deployment.resources ?? []).map((r) => r.urn)).to.not.include(
+      `urn:pulumi:dev::token-import::${TYPE}::plain`,
+    );
+  });
+
   it("import-file reads the token with one GET and writes an import file with the serialized provider", async () => {
     emulator.clearRequests();
     const run = await project.npx(
       ["ionos-registry-token", "import-file", resourceId, "--name", "adopted", "--out", "import.json"],
       {
-        env: { IONOS_TOKEN: API_TOKEN, IONOS_API_URL: emulator.url },
+        env: { IONOS_TOKEN: stack.apiToken, IONOS_API_URL: emulator.url },
       },
     );
     expect(emulator.requests().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["GET 200"]);
@@ -95,7 +94,7 @@ describe("user project: adopting an existing token with import-file and `pulumi 
     expect(file.resources).to.have.length(1);
     expect(file.resources[0]).to.deep.include({ type: TYPE, name: "adopted", id: resourceId });
     expect(file.resources[0].outputs.password).to.equal("");
-    expect(JSON.stringify(file)).to.not.include(API_TOKEN);
+    expect(JSON.stringify(file)).to.not.include(stack.apiToken);
     expect(JSON.stringify(file)).to.not.include(otherPassword);
   });
 
@@ -124,6 +123,6 @@ describe("user project: adopting an existing token with import-file and `pulumi 
     emulator.clearRequests();
     await project.pulumi(["destroy", "--yes"]);
     expect(writes()).to.deep.equal(["DELETE 204"]);
-    expect(emulator.admin.listTokens(registryId())).to.deep.equal([]);
+    expect(emulator.admin.listTokens(stack.registryId)).to.deep.equal([]);
   });
 });

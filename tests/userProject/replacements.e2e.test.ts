@@ -1,49 +1,30 @@
 import { expect } from "chai";
-import { randomBytes } from "crypto";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { requirePulumi } from "../support/pulumiCli";
-import { createUserProject, type UserProject } from "../support/userProject";
+import type { RunningEmulator } from "../../emulator";
+import type { UserProject } from "../support/userProject";
+import { startUserStack, type UserStack } from "../support/userStack";
 import { REPLACEMENTS_PROGRAM } from "./replacementsProgram";
 
-const API_TOKEN = `replacements-${randomBytes(12).toString("hex")}`;
 const TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
 
 type Pair = { pinned: string; auto: string };
 
 describe("user project: every kind of replacement, in the order the README promises (real CLI)", function () {
   this.timeout(600_000);
+  let stack: UserStack;
   let emulator: RunningEmulator;
   let project: UserProject;
 
   before(async function () {
-    requirePulumi();
-    emulator = await startEmulator({
-      credentials: { token: API_TOKEN },
-      registries: [{ name: "replacements" }],
-    });
-    project = await createUserProject("replacements", {
-      name: "token-replacements",
-      files: { "index.ts": REPLACEMENTS_PROGRAM },
-    });
-    await project.pulumi(["stack", "init", "dev"]);
-    await project.pulumi(["config", "set", "registryId", registryId()]);
-    await project.pulumi(["config", "set", "ionoscloud:endpoint", emulator.url]);
-    await project.pulumi(["config", "set", "--secret", "ionoscloud:token"], { input: API_TOKEN });
+    stack = await startUserStack("token-replacements", REPLACEMENTS_PROGRAM);
+    ({ emulator, project } = stack);
     await project.pulumi(["up", "--yes"]);
   });
   after(async () => {
-    project?.dispose();
-    await emulator?.close();
+    await stack?.close();
   });
 
-  const registryId = () => emulator.registries[0].id;
-  const liveIds = () => emulator.admin.listTokens(registryId()).map((t) => t.id);
-  /** The API writes of the last command, with the token each one addressed (a POST addresses a name). */
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const liveIds = () => emulator.admin.listTokens(stack.registryId).map((t) => t.id);
+  const writes = () => stack.writes();
   async function state(): Promise<{ ids: Pair; names: Pair; passwords: Pair }> {
     const run = await project.pulumi(["stack", "output", "--json", "--show-secrets"]);
     return JSON.parse(run.stdout) as { ids: Pair; names: Pair; passwords: Pair };

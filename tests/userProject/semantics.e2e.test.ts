@@ -1,11 +1,9 @@
 import { expect } from "chai";
-import { randomBytes } from "crypto";
-import { startEmulator, type RunningEmulator } from "../../emulator";
-import { requirePulumi } from "../support/pulumiCli";
-import { createUserProject, type UserProject } from "../support/userProject";
+import type { RunningEmulator } from "../../emulator";
+import type { UserProject } from "../support/userProject";
+import { startUserStack, type UserStack } from "../support/userStack";
 import { SEMANTICS_PROGRAM } from "./semanticsProgram";
 
-const API_TOKEN = `semantics-${randomBytes(12).toString("hex")}`;
 const DAY = 24 * 3600_000;
 const EXPIRY = new Date(Date.now() + 40 * DAY).toISOString().replace(/\.\d+Z$/, "Z");
 const TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
@@ -14,40 +12,23 @@ type Outputs = Record<string, Record<string, string | null>>;
 
 describe("user project: Date inputs, unknowns at preview, ignoreChanges, aliases and a case-only rename (real CLI)", function () {
   this.timeout(600_000);
+  let stack: UserStack;
   let emulator: RunningEmulator;
   let project: UserProject;
   let first: Outputs;
   let firstPasswords: Record<string, string>;
 
   before(async function () {
-    requirePulumi();
-    emulator = await startEmulator({
-      credentials: { token: API_TOKEN },
-      registries: [{ name: "semantics" }],
-    });
-    project = await createUserProject("semantics", {
-      name: "token-semantics",
-      files: { "index.ts": SEMANTICS_PROGRAM },
-    });
-    await project.pulumi(["stack", "init", "dev"]);
-    await project.pulumi(["config", "set", "registryId", registryId()]);
-    await project.pulumi(["config", "set", "expiryDate", EXPIRY]);
-    await project.pulumi(["config", "set", "ionoscloud:endpoint", emulator.url]);
-    await project.pulumi(["config", "set", "--secret", "ionoscloud:token"], { input: API_TOKEN });
+    stack = await startUserStack("token-semantics", SEMANTICS_PROGRAM, { expiryDate: EXPIRY });
+    ({ emulator, project } = stack);
   });
   after(async () => {
-    project?.dispose();
-    await emulator?.close();
+    await stack?.close();
   });
 
-  const registryId = () => emulator.registries[0].id;
-  const live = () => emulator.admin.listTokens(registryId());
+  const live = () => emulator.admin.listTokens(stack.registryId);
   const liveNamed = (name: string) => live().find((t) => t.properties.name === name);
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const writes = () => stack.writes();
   async function outputs(showSecrets = false): Promise<Outputs> {
     const run = await project.pulumi([
       "stack",
