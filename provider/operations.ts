@@ -17,7 +17,7 @@ export interface ReadToken {
 
 /**
  * Reads the live token for refresh (and for `RegistryToken.get`). The API never returns the password again, so
- * the stored one is carried over; a token read from its ID alone has none, which is said once on stderr.
+ * the stored one is carried over; a token read from its ID alone has none (an empty password).
  */
 export async function readToken(
   api: TokensApi,
@@ -32,13 +32,9 @@ export async function readToken(
     if (isIonosApiError(error) && error.status === 404) return { id: "" };
     throw error;
   }
+  // A token read from its ID alone (RegistryToken.get, an import) has no password: the API shows it only at
+  // creation. That is documented on the output; saying it on every read would be noise on every run.
   const password = typeof props.password === "string" ? props.password : "";
-  if (!password) {
-    console.warn(
-      `RegistryToken ${id}: the API returns a token's password only when the token is created, so it cannot be ` +
-        "recovered for an existing token; the password output is empty. Replace the token to get a new one.",
-    );
-  }
   const outs = toOutputs(registryId, token, password, props);
   // A refresh keeps the stored inputs (the declared values), so that `check` plans expiries from them and the
   // next `up` restores drift instead of adopting it. Only a read from the ID alone has no inputs to keep.

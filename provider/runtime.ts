@@ -8,6 +8,7 @@ import { tokensApiFor } from "./apiClient";
 import type { TokensApi } from "./client/tokens";
 import { diffToken } from "./diff";
 import { createToken } from "./creation";
+import { warnUser } from "./engineLog";
 import { deleteToken, readToken, updateToken } from "./operations";
 import { currentTime, type ConfigReader } from "./settings";
 import type { TokenInputs, TokenOutputs } from "./types";
@@ -67,7 +68,7 @@ export async function diff(olds: TokenOutputs, news: TokenInputs): Promise<pulum
   );
   if (rotation !== null) {
     // The replacement gets a fresh expiry, so no property in the diff shows why the token is replaced: say it.
-    console.warn(`RegistryToken ${String(news.name)} is due for rotation: ${rotation}`);
+    await warnUser(`RegistryToken ${String(news.name)} is due for rotation: ${rotation}`);
   }
   return { changes, replaces, deleteBeforeReplace };
 }

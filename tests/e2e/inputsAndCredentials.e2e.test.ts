@@ -80,6 +80,16 @@ describe("end to end: bad input and credentials (real Pulumi CLI)", function () 
     });
   }
 
+  it('9. preview fails on a required input left undefined (config.get("typo")!), naming registryId, not the engine', async () => {
+    const stack = await stackFor(() => ({ registryId: undefined as unknown as string, name: "no-registry" }));
+    await stack.setConfig("ionoscloud:token", { value: API_TOKEN, secret: true });
+    await stack.setConfig("ionoscloud:endpoint", { value: emulator.url });
+    const text = await failureOf(() => stack.preview({ color: "never" }));
+    expect(text).to.include("registryId is required");
+    expect(text).to.not.match(/Unexpected struct type|google-protobuf|grpc/i);
+    expect(emulator.requests()).to.deep.equal([]);
+  });
+
   it("10a. takes credentials from secret stack config", async () => {
     const stack = await stackFor(() => ({ registryId: registryId(), name: "from-config" }));
     await stack.setConfig("ionoscloud:token", { value: API_TOKEN, secret: true });

@@ -57,6 +57,8 @@ export interface ProviderHostOptions {
   env?: Record<string, string>;
   /** The host's working directory, from which it resolves the provider's `require()` calls. @default PROJECT_ROOT */
   cwd?: string;
+  /** The engine address the host is started with (where a provider's warnings go). @default an unreachable one */
+  engineAddress?: string;
 }
 
 /** Spawns the host and connects a client. */
@@ -67,7 +69,7 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
   Object.assign(env, options.env);
   const child = spawn(
     process.execPath,
-    [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"],
+    [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), options.engineAddress ?? "127.0.0.1:1"],
     {
       cwd: options.cwd ?? PROJECT_ROOT,
       env,

@@ -116,7 +116,7 @@ describe("examples, installed from the tarball outside the repository", function
     const preview = await project.pulumi(["preview", "--diff"], at(expiry - 6 * DAY));
     expect(preview.stdout).to.match(/\+-pulumi-nodejs:dynamic\/ionos:RegistryToken: \(replace\)/);
     expect(preview.stdout + preview.stderr).to.match(
-      /rotating-\w+ is due for rotation: expires .*; rotateBefore 7d was reached at /,
+      /warning: RegistryToken rotating-\w+ is due for rotation: expires .*; rotateBefore 7d was reached at /,
     );
     emulator.clearRequests();
     await project.pulumi(["up", "--yes"], at(expiry - 6 * DAY));

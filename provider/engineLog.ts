@@ -1,0 +1,48 @@
+/**
+ * Warnings for the person running Pulumi. The dynamic-provider host gets the engine's address as its first
+ * argument but hands providers no logger: what a provider prints on stderr shows as an unlabelled message at
+ * stack level. This sends a real warning through the engine's `Log` service (the gRPC stubs ship with
+ * `@pulumi/pulumi`), so the CLI shows `warning:`; without an engine to reach, it falls back to stderr.
+ */
+import { createRequire } from "module";
+
+/** Only an address the engine itself could have given: `host:port`. */
+const ADDRESS = /^[\w.-]+:\d{1,5}$/;
+
+/** How long a warning may take to reach the engine before it is printed on stderr instead. */
+const DEADLINE_MS = 5000;
+
+/**
+ * Sends `message` to the engine as a warning; resolves once it was delivered or printed. Never throws.
+ * @param engineAddress - the engine's gRPC address; the provider host's first argument by default
+ */
+export async function warnUser(
+  message: string,
+  engineAddress: string | undefined = process.argv[2],
+): Promise<void> {
+  const delivered =
+    ADDRESS.test(engineAddress ?? "") && (await sendWarning(engineAddress as string, message));
+  if (!delivered) console.warn(`warning: ${message}`);
+}
+
+async function sendWarning(address: string, message: string): Promise<boolean> {
+  try {
+    // Resolved from the SDK's own location: its gRPC library and stubs, whatever the project's layout.
+    const sdk = createRequire(require.resolve("@pulumi/pulumi"));
+    const grpc = sdk("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+    const stubs = sdk(
+      "@pulumi/pulumi/proto/engine_grpc_pb",
+    ) as typeof import("@pulumi/pulumi/proto/engine_grpc_pb");
+    const pb = sdk("@pulumi/pulumi/proto/engine_pb") as typeof import("@pulumi/pulumi/proto/engine_pb");
+    const client = new stubs.EngineClient(address, grpc.credentials.createInsecure());
+    const request = new pb.LogRequest().setSeverity(pb.LogSeverity.WARNING).setMessage(message);
+    return await new Promise<boolean>((resolve) => {
+      client.log(request, new grpc.Metadata(), { deadline: Date.now() + DEADLINE_MS }, (error) => {
+        client.close();
+        resolve(error === null);
+      });
+    });
+  } catch {
+    return false;
+  }
+}
