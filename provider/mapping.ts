@@ -30,7 +30,7 @@ export function parseResourceId(id: string): { registryId: string; tokenId: stri
 export function toWriteBody(inputs: TokenInputs): WireTokenWrite {
   return {
     name: inputs.name,
-    expiryDate: inputs.expiryDate,
+    expiryDate: inputs.expiryDate ?? null,
     scopes: inputs.scopes.map((s) => ({ name: s.name, type: s.type, actions: [...s.actions] })),
     status: inputs.status,
   };
@@ -42,7 +42,7 @@ export function toWriteBody(inputs: TokenInputs): WireTokenWrite {
  */
 export function patchBetween(olds: Partial<TokenOutputs>, news: TokenInputs): WireTokenPatch {
   const patch: WireTokenPatch = {};
-  if (!sameInstant(olds.expiryDate, news.expiryDate)) patch.expiryDate = news.expiryDate;
+  if (!sameInstant(olds.expiryDate, news.expiryDate)) patch.expiryDate = news.expiryDate ?? null;
   if ((olds.status ?? "enabled") !== news.status) patch.status = news.status;
   if (!sameScopes(olds.scopes, news.scopes)) patch.scopes = toWriteBody(news).scopes;
   return patch;
@@ -85,6 +85,14 @@ export function toOutputs(
     password,
     createdDate: normalizeDate(token.metadata?.createdDate ?? null) ?? "",
   };
+}
+
+/**
+ * Checked inputs as the provider works with them: `check` leaves unset optional inputs out of what the engine
+ * stores (so previews do not list them as `<null>`), and this puts them back as null.
+ */
+export function withUnsetAsNull(inputs: Partial<TokenInputs>): TokenInputs {
+  return { ...inputs, ...localInputsOf(inputs), expiryDate: inputs.expiryDate ?? null } as TokenInputs;
 }
 
 /** The input view of outputs (what `read` reports as the token's current inputs). */

@@ -91,7 +91,7 @@ export async function updateToken(
  * hour ahead. Usually the token vanished because it expired: say so, and what to change, before any write.
  */
 function refuseStaleExpiry(id: string, news: TokenInputs, nowMs: number): void {
-  const expiry = news.expiryDate === null ? undefined : parseRfc3339(news.expiryDate);
+  const expiry = news.expiryDate == null ? undefined : parseRfc3339(news.expiryDate);
   if (expiry === undefined || expiry >= nowMs + MIN_EXPIRY_LEAD_MS) return;
   const next =
     news.expiresIn !== null

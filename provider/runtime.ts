@@ -8,6 +8,7 @@ import { tokensApiFor } from "./apiClient";
 import type { TokensApi } from "./client/tokens";
 import { diffToken } from "./diff";
 import { createToken } from "./creation";
+import { withUnsetAsNull } from "./mapping";
 import { warnUser } from "./engineLog";
 import { deleteToken, readToken, updateToken } from "./operations";
 import { currentTime, type ConfigReader } from "./settings";
@@ -63,7 +64,7 @@ export async function check(
 export async function diff(olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
   const { changes, replaces, deleteBeforeReplace, rotation } = diffToken(
     olds as unknown as Record<string, unknown>,
-    news as unknown as Record<string, unknown>,
+    withUnsetAsNull(news) as unknown as Record<string, unknown>,
     currentTime(process.env),
   );
   if (rotation !== null) {
@@ -78,7 +79,7 @@ export async function create(
   provider: object,
   inputs: TokenInputs,
 ): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
-  return createToken(tokensApi(provider), inputs);
+  return createToken(tokensApi(provider), withUnsetAsNull(inputs));
 }
 
 /** `read`: GET; keeps the stored password; an empty ID when the token is gone. */
@@ -98,7 +99,9 @@ export async function update(
   olds: TokenOutputs,
   news: TokenInputs,
 ): Promise<pulumi.dynamic.UpdateResult<TokenOutputs>> {
-  return { outs: await updateToken(tokensApi(provider), id, olds, news, currentTime(process.env)) };
+  return {
+    outs: await updateToken(tokensApi(provider), id, olds, withUnsetAsNull(news), currentTime(process.env)),
+  };
 }
 
 /** `delete`: DELETE; a token already gone counts as deleted. */

@@ -67,16 +67,25 @@ export function checkTokenInputs(olds: Props, news: Props, nowMs: number): Check
   inputs.status = checkStatus(news.status, fail);
   inputs.scopes = checkScopes(news.scopes, fail);
   inputs.rotationTriggers = checkRotationTriggers(news.rotationTriggers, fail);
-  return { inputs: withoutUndefined(inputs), failures };
+  return { inputs: withoutUnset(inputs), failures };
 }
+
+/** Optional inputs whose `null` means "not set"; such keys are left out of the stored inputs. */
+const NULL_MEANS_UNSET = ["namePrefix", "expiresIn", "rotateBefore", "rotationTriggers", "expiryDate"];
 
 /**
  * The inputs go back to the engine as a protobuf Struct, which cannot hold `undefined`: a missing required
  * input (e.g. `config.get("typo")!`) would turn its named failure into an engine error. Nested values come
- * from the engine as they are (it never sends `undefined`); only the keys set here can be undefined.
+ * from the engine as they are (it never sends `undefined`); only the keys set here can be undefined. An
+ * optional input that is not set is left out rather than stored as null, so previews do not list every
+ * unset input as `<null>` (the provider reads an absent key as null: see `withUnsetAsNull`).
  */
-function withoutUndefined(inputs: Props): Props {
-  return Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined));
+function withoutUnset(inputs: Props): Props {
+  return Object.fromEntries(
+    Object.entries(inputs).filter(
+      ([key, value]) => value !== undefined && !(value === null && NULL_MEANS_UNSET.includes(key)),
+    ),
+  );
 }
 
 function checkRegistryId(value: unknown, fail: Fail): unknown {

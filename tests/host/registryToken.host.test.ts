@@ -319,7 +319,7 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
   });
 
   describe("RegistryToken.get (read from the ID alone)", () => {
-    it("reads the token with an empty password and says why", async () => {
+    it("reads the token with an empty password, without a notice on every read", async () => {
       const created = await up(program({ name: "adopted" }));
       const read = await host.read(created.id, {}, { __provider: registered.provider });
       expect(read.id).to.equal(created.id);
@@ -329,7 +329,7 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
         password: "",
         tokenId: created.outs.tokenId,
       });
-      expect(host.output()).to.match(/cannot be\s+recovered/);
+      expect(host.output()).to.not.match(/cannot be\s+recovered|password/);
       await host.delete(created.id, created.outs);
     });
   });

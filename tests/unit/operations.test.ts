@@ -276,7 +276,7 @@ describe("operations.ts", () => {
       expect(await readToken(asApi(api), ID, {})).to.deep.equal({ id: "" });
     });
 
-    it("reads from the ID alone with an empty password and says why", async () => {
+    it("reads from the ID alone with an empty password, silently (it is documented, not news on every run)", async () => {
       const api = fakeApi();
       api.get.resolves(wire());
       const warn = sinon.stub(console, "warn");
@@ -284,7 +284,7 @@ describe("operations.ts", () => {
       warn.restore();
       expect(result.props?.password).to.equal("");
       expect(result.props?.registryId).to.equal(REGISTRY);
-      expect(warn.firstCall.args[0]).to.match(/cannot be\s+recovered/);
+      expect(warn.called).to.equal(false);
     });
 
     it("rejects a malformed ID", async () => {

@@ -31,9 +31,9 @@ describe("check (validate.ts)", () => {
       registryId: REGISTRY,
       name: "ci-pull",
       status: "enabled",
-      expiryDate: null,
-      namePrefix: null,
     });
+    // A chosen name stores no prefix: that is what marks it as chosen.
+    expect(inputs).to.not.have.property("namePrefix");
     expect(inputs.scopes).to.deep.equal([{ name: "*", type: "repository", actions: ["pull"] }]);
   });
 
@@ -103,10 +103,10 @@ describe("check (validate.ts)", () => {
       expect(name).to.have.length(63);
       expect(failedProperties({ registryId: REGISTRY, name })).to.deep.equal([]);
     });
-    it("keeps the prefix only for a generated name (null marks a user-chosen name)", () => {
+    it("keeps the prefix only for a generated name (none marks a user-chosen name)", () => {
       expect(check({ registryId: REGISTRY, namePrefix: "ci" }).inputs.namePrefix).to.equal("ci");
-      expect(check({ registryId: REGISTRY, name: "fixed", namePrefix: "ci" }).inputs.namePrefix).to.equal(
-        null,
+      expect(check({ registryId: REGISTRY, name: "fixed", namePrefix: "ci" }).inputs).to.not.have.property(
+        "namePrefix",
       );
     });
     it("rejects an invalid prefix", () => {
@@ -124,9 +124,9 @@ describe("check (validate.ts)", () => {
       expect(failures).to.deep.equal([]);
       expect(inputs.expiryDate).to.equal("2030-06-01T12:30:15Z");
     });
-    it("defaults to null (never expires)", () => {
-      expect(check(valid).inputs.expiryDate).to.equal(null);
-      expect(check({ ...valid, expiryDate: null }).inputs.expiryDate).to.equal(null);
+    it("defaults to none (never expires), left out of the stored inputs", () => {
+      expect(check(valid).inputs).to.not.have.property("expiryDate");
+      expect(check({ ...valid, expiryDate: null }).inputs).to.not.have.property("expiryDate");
     });
     for (const bad of [
       "tomorrow",
@@ -250,13 +250,8 @@ describe("check (validate.ts)", () => {
     };
     const { inputs, failures } = check(news);
     expect(failures).to.deep.equal([]);
-    expect(inputs).to.deep.equal({
-      ...news,
-      namePrefix: null,
-      expiresIn: null,
-      rotateBefore: null,
-      rotationTriggers: null,
-    });
+    // Unknown values pass through as they are; unset optional inputs are left out.
+    expect(inputs).to.deep.equal(news);
     expect(check({ ...valid, scopes: UNKNOWN }).inputs.scopes).to.equal(UNKNOWN);
     expect(check({ registryId: REGISTRY, namePrefix: UNKNOWN }).inputs.name).to.equal(UNKNOWN);
   });

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { renameSync } from "fs";
+import * as path from "path";
 import type { RunningEmulator } from "../../emulator";
 import type { UserProject } from "../support/userProject";
 import { startUserStack, type UserStack } from "../support/userStack";
@@ -80,6 +82,24 @@ describe("user project: every kind of replacement, in the order the README promi
     expect(after.names.pinned).to.equal("ci-renamed");
     expect(writes).to.deep.equal(["DELETE 204", "POST 201"]);
     await project.pulumi(["preview", "--expect-no-changes"]);
+  });
+
+  it("a refresh with the package missing fails naming it (README, Troubleshooting), and works once it is back", async () => {
+    const installed = path.join(project.projectDir, "node_modules", "ionos-registry-token");
+    renameSync(installed, `${installed}.away`);
+    try {
+      const text = await project.pulumi(["refresh", "--yes"]).then(
+        () => expect.fail("refresh succeeded without the package"),
+        (error: Error) => error.message,
+      );
+      expect(text).to.include("Cannot find module 'ionos-registry-token/dist/provider/lifecycle.js'");
+    } finally {
+      renameSync(`${installed}.away`, installed);
+    }
+    emulator.clearRequests();
+    await project.pulumi(["refresh", "--yes"]);
+    await project.pulumi(["preview", "--expect-no-changes"]);
+    expect(stack.writes()).to.deep.equal([]);
   });
 
   it("destroy removes both", async () => {
