@@ -94,7 +94,7 @@ function refuseStaleExpiry(id: string, news: TokenInputs, nowMs: number): void {
   const expiry = news.expiryDate == null ? undefined : parseRfc3339(news.expiryDate);
   if (expiry === undefined || expiry >= nowMs + MIN_EXPIRY_LEAD_MS) return;
   const next =
-    news.expiresIn !== null
+    news.expiresIn != null
       ? "Run `pulumi up` again: a token with expiresIn this close to its expiry is replaced by a new one."
       : "Set a later expiryDate (or remove it) and run `pulumi up` again.";
   throw new Error(

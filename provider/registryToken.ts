@@ -62,9 +62,11 @@ export class RegistryToken extends pulumi.dynamic.Resource {
 
   /**
    * Declares a token. When `args.name` is omitted, a name is generated once from `namePrefix` (default: this
-   * resource's name) and a random suffix, and kept across updates. A token with a chosen name is replaced
-   * deleting the old token first (`deleteBeforeReplace`, unless `opts` says otherwise): names are unique per
-   * registry, and `pulumi up --replace` consults no provider about the order.
+   * resource's name) and a random suffix, and kept across updates. A token whose name is given as a string is
+   * replaced deleting the old token first (`deleteBeforeReplace`, unless `opts` says otherwise): names are
+   * unique per registry, and `pulumi up --replace` consults no provider about the order. A name given as an
+   * Output is only known later, so the provider's own answer orders its replacements (which `--replace`
+   * ignores: pass `deleteBeforeReplace: true` for that).
    */
   constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.CustomResourceOptions) {
     if (opts?.import !== undefined) throw importRefused(name, opts.import);
@@ -78,7 +80,8 @@ export class RegistryToken extends pulumi.dynamic.Resource {
       {
         ...opts,
         additionalSecretOutputs: ["password", ...(opts?.additionalSecretOutputs ?? [])],
-        deleteBeforeReplace: opts?.deleteBeforeReplace ?? (!isRead && args.name != null),
+        deleteBeforeReplace:
+          opts?.deleteBeforeReplace ?? (!isRead && typeof args.name === "string" ? true : undefined),
       },
       "ionos",
       "RegistryToken",
@@ -95,11 +98,6 @@ export class RegistryToken extends pulumi.dynamic.Resource {
 }
 
 /**
- * The inputs sent to the provider. The resource name's prefix travels apart from an explicit `namePrefix`:
- * renaming the resource (with `aliases`) must keep a generated name, while a new explicit prefix asks for a
- * new one. `check` consumes `defaultNamePrefix`; it is never stored.
- */
-/**
  * Pulumi's import reads a dynamic resource without its provider code (pulumi/pulumi#3550), so the `import`
  * option can only fail later with a gRPC error; it is refused here, naming what works instead.
  */
@@ -113,6 +111,11 @@ function importRefused(name: string, id: pulumi.Input<pulumi.ID>): Error {
   );
 }
 
+/**
+ * The inputs sent to the provider. The resource name's prefix travels apart from an explicit `namePrefix`:
+ * renaming the resource (with `aliases`) must keep a generated name, while a new explicit prefix asks for a
+ * new one. `check` consumes `defaultNamePrefix`; it is never stored.
+ */
 function toInputs(resourceName: string, args: RegistryTokenArgs): Record<string, unknown> {
   const { expiryDate, ...rest } = args;
   return {

@@ -1,5 +1,5 @@
 import { kindOf, show, type Fail } from "./failures";
-import { generateName, NAME_PREFIX_PATTERN, TOKEN_NAME_PATTERN } from "./naming";
+import { generateName, NAME_PREFIX_PATTERN, NAME_SUFFIX_LENGTH, TOKEN_NAME_PATTERN } from "./naming";
 import { normalizeActions, normalizeTriggers, SCOPE_ACTIONS, SCOPE_TYPES } from "./normalize";
 import { UNKNOWN, containsUnknown } from "./unknown";
 import { checkExpiry } from "./validateExpiry";
@@ -128,7 +128,7 @@ function checkName(
   defaultPrefix: unknown,
   fail: Fail,
 ): { name: unknown; namePrefix: unknown } {
-  const generatedBefore = typeof olds.name === "string" && typeof olds.namePrefix === "string";
+  const generatedBefore = wasGenerated(olds);
   if (value === UNKNOWN) return { name: value, namePrefix: null };
   if (value == null) {
     if (generatedBefore && (prefix == null || prefix === olds.namePrefix)) {
@@ -148,6 +148,21 @@ function checkName(
     return { name: value, namePrefix: olds.namePrefix };
   }
   return { name: value, namePrefix: null };
+}
+
+/**
+ * Whether the previous inputs hold a generated name: `prefix-` plus the random suffix. The shape is checked
+ * too, because the first release stored the default prefix beside chosen names as well.
+ */
+function wasGenerated(olds: Props): boolean {
+  const { name, namePrefix } = olds;
+  return (
+    typeof name === "string" &&
+    typeof namePrefix === "string" &&
+    name.length === namePrefix.length + 1 + NAME_SUFFIX_LENGTH &&
+    name.startsWith(`${namePrefix}-`) &&
+    /^[a-z0-9]+$/.test(name.slice(namePrefix.length + 1))
+  );
 }
 
 function explainName(name: string): string {

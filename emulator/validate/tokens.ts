@@ -36,7 +36,7 @@ export const TOKEN_STATUSES: readonly TokenStatus[] = ["enabled", "disabled"];
 
 /**
  * Checks a POST or PUT body and returns its properties.
- * @param nowMs - the clock's now: a given `expiryDate` must lie after it
+ * @param nowMs - the clock's now: a given `expiryDate` must lie at least an hour after it
  * @throws 400 naming the first bad field
  */
 export function parseTokenBody(body: unknown, nowMs: number): TokenInput {

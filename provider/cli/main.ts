@@ -56,7 +56,14 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
-    process.stderr.write(`ionos-registry-token: ${(error as Error).message}\n`);
+    const { name, message } = error as Error;
+    // The provider's settings errors also name stack config keys, which this command does not read.
+    const text =
+      name === "SettingsError" && /credentials are (missing|incomplete)/.test(message)
+        ? "IONOS credentials are missing or incomplete: set IONOS_TOKEN, or IONOS_USERNAME and IONOS_PASSWORD " +
+          "(this command reads the environment only; IONOS_API_URL selects another endpoint)"
+        : message;
+    process.stderr.write(`ionos-registry-token: ${text}\n`);
     return 1;
   }
 }

@@ -222,9 +222,22 @@ function networkFailure(error: unknown, timedOut: boolean): AttemptFailure {
   return { outcome: { kind: "network", sent }, messages: [], cause };
 }
 
-/** Node's and OpenSSL's codes for a TLS handshake that failed for another reason than the certificate. */
+/**
+ * Codes that only a TLS handshake produces, so no request byte was sent: the server does not speak TLS there,
+ * or no protocol version is acceptable to both sides. Generic ones (`EPROTO`, a bad record MAC, a handshake
+ * timeout) may also come from a connection that already carried the request: those stay ambiguous.
+ */
+const TLS_HANDSHAKE_ONLY = [
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "ERR_SSL_UNSUPPORTED_PROTOCOL",
+  "ERR_SSL_NO_PROTOCOLS_AVAILABLE",
+  "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION",
+  "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+  "ERR_TLS_INVALID_PROTOCOL_VERSION",
+];
+
 function isTlsHandshakeFailure(code: string | undefined): boolean {
-  return code !== undefined && /^(EPROTO|ERR_SSL_|ERR_TLS_(?!CERT))/.test(code);
+  return code !== undefined && TLS_HANDSHAKE_ONLY.includes(code);
 }
 
 /** Node's codes for a server certificate that failed verification (OpenSSL's names, and ERR_TLS_CERT_*). */

@@ -5,6 +5,7 @@
  * rules, not from the provider's code.
  */
 import fc from "fast-check";
+import { withUnsetAsNull } from "../../provider/mapping";
 import { UNKNOWN } from "../../provider/unknown";
 import { INPUT_KEYS, NOW, validFields, validPrefix } from "./arbitraries";
 
@@ -175,8 +176,9 @@ export const ignoreChanges: fc.Arbitrary<string[]> = fc.oneof(
 
 /** The outputs the provider stores after creating a token from checked inputs. */
 export function storedOutputs(inputs: Props): Props {
+  // Real outputs (toOutputs) carry unset inputs as explicit nulls, while stored inputs leave them out.
   return {
-    ...inputs,
+    ...withUnsetAsNull(inputs),
     tokenId: "t-1",
     username: inputs.name,
     password: "p",

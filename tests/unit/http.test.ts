@@ -137,7 +137,7 @@ describe("HttpClient (http.ts)", () => {
   });
 
   it("a failed TLS handshake: nothing was sent, so a POST is not a possible create, and no retry", async () => {
-    for (const code of ["EPROTO", "ERR_SSL_WRONG_VERSION_NUMBER", "ERR_TLS_INVALID_PROTOCOL_VERSION"]) {
+    for (const code of ["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_TLS_INVALID_PROTOCOL_VERSION"]) {
       const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().rejects(networkError(code));
       const error = await client(fetch)
         .send(POST)
@@ -145,6 +145,21 @@ describe("HttpClient (http.ts)", () => {
       expect(fetch.callCount, code).to.equal(1);
       expect(error.ambiguous, code).to.equal(false);
       expect(error.message, code).to.include(`TLS handshake failed: ${code}`);
+    }
+  });
+
+  it("a generic TLS error may come after the request went out: a POST stays a possible create", async () => {
+    for (const code of [
+      "EPROTO",
+      "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC",
+      "ERR_TLS_HANDSHAKE_TIMEOUT",
+    ]) {
+      const fetch = sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().rejects(networkError(code));
+      const error = await client(fetch)
+        .send(POST)
+        .catch((e) => e);
+      expect(error.ambiguous, code).to.equal(true);
+      expect(error.message, code).to.not.include("TLS handshake failed");
     }
   });
 

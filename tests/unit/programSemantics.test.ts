@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { diffToken } from "../../provider/diff";
+import { withUnsetAsNull } from "../../provider/mapping";
 import { UNKNOWN } from "../../provider/unknown";
 import { checkTokenInputs } from "../../provider/validate";
 
@@ -22,10 +23,10 @@ function checked(olds: Props, news: Props, nowMs = T0): Props {
   return inputs;
 }
 
-/** The outputs stored after creating a token from checked inputs. */
+/** The outputs stored after creating a token from checked inputs: unset inputs are explicit nulls there. */
 function stored(inputs: Props): Props {
   return {
-    ...inputs,
+    ...withUnsetAsNull(inputs),
     tokenId: "t-1",
     username: inputs.name,
     password: "p",
@@ -90,6 +91,27 @@ describe("program semantics (check and diff)", () => {
       const again = checked(legacy, withIgnoreChanges(program, legacy, ["*"]), T0 + DAY);
       expect(again).to.not.have.property("rotationDue");
       expect(diffToken(stored(first), again, T0 + DAY).changes).to.equal(false);
+    });
+
+    it("a state of the first release (the default prefix stored beside a chosen name) stays a chosen name", () => {
+      const firstRelease = {
+        registryId: REGISTRY,
+        name: "ci-push",
+        namePrefix: "ci",
+        status: "enabled",
+        scopes: [],
+      };
+      const again = checked(firstRelease, { registryId: REGISTRY, name: "ci-push", defaultNamePrefix: "ci" });
+      expect(again).to.not.have.property("namePrefix");
+      expect(diffToken(stored(firstRelease), again)).to.deep.include({
+        changes: false,
+        deleteBeforeReplace: true,
+      });
+      // A generated name of the same release is still recognized as generated.
+      const generated = { ...firstRelease, name: "ci-k2x9q4mz" };
+      expect(checked(generated, { registryId: REGISTRY, defaultNamePrefix: "ci" }).name).to.equal(
+        "ci-k2x9q4mz",
+      );
     });
 
     it("a different explicit expiryDate beside expiresIn is still refused", () => {

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { registerToken } from "../support/serializedProvider";
 
@@ -10,8 +11,18 @@ describe("replacement order RegistryToken asks the engine for (deleteBeforeRepla
     ).to.equal(true);
   });
 
-  it("a generated name: create first (zero-downtime rotation)", async () => {
-    expect((await registerToken("generated", { registryId: REGISTRY })).deleteBeforeReplace).to.equal(false);
+  it("a generated name: no option, so the provider's answer (create first) orders a rotation", async () => {
+    expect((await registerToken("generated", { registryId: REGISTRY })).deleteBeforeReplace).to.equal(
+      undefined,
+    );
+  });
+
+  it("a name given as an Output: left to the provider's answer (it may resolve to no name)", async () => {
+    const deferred = await registerToken("deferred", {
+      registryId: REGISTRY,
+      name: pulumi.output("ci-push"),
+    });
+    expect(deferred.deleteBeforeReplace).to.equal(undefined);
   });
 
   it("the program's own deleteBeforeReplace wins", async () => {
