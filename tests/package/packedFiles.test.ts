@@ -37,6 +37,7 @@ describe("npm pack: what a user installs", function () {
   it("holds the compiled provider and emulator with their type declarations, and nothing else", () => {
     const expected = [
       "README.md",
+      "bin/pulumi-resource-ionos-registry-token",
       "package.json",
       ...[...sourcesIn("provider"), ...sourcesIn("emulator")].flatMap((s) => [
         `dist/${s}.js`,
@@ -72,6 +73,10 @@ describe("npm pack: what a user installs", function () {
     const emulatorBin = manifest.bin["ionos-registry-emulator"];
     expect(files).to.include(emulatorBin);
     expect(read(emulatorBin).startsWith("#!/usr/bin/env node\n")).to.equal(true);
+    for (const command of ["ionos-registry-token", "pulumi-resource-ionos-registry-token"]) {
+      expect(files, command).to.include(manifest.bin[command]);
+      expect(read(manifest.bin[command]).startsWith("#!/usr/bin/env node\n"), command).to.equal(true);
+    }
   });
 
   it("is what the examples name: each depends on this tarball's file name, never on the registry", () => {

@@ -1,0 +1,119 @@
+/**
+ * The Pulumi package schema of the provider plugin: what `pulumi package get-schema` prints and what SDKs are
+ * generated from. The types mirror `RegistryTokenArgs` and `RegistryToken` (types.ts, registryToken.ts).
+ */
+import { PACKAGE_VERSION } from "../version";
+
+/** The package name, also the plugin's name (`pulumi-resource-<name>`). */
+export const PACKAGE_NAME = "ionos-registry-token";
+
+/** The resource type served by the plugin. */
+export const PLUGIN_TOKEN_TYPE = `${PACKAGE_NAME}:index:RegistryToken`;
+
+const enumOf = (description: string, values: string[]) => ({
+  type: "string",
+  description,
+  enum: values.map((value) => ({ value })),
+});
+
+const str = (description: string) => ({ type: "string", description });
+
+/** The provider's configuration: the same settings the dynamic provider reads from `ionoscloud:*`. */
+const CONFIG = {
+  token: { ...str("IONOS API token (or IONOS_TOKEN). Wins over username and password."), secret: true },
+  username: str("IONOS user name, with password (or IONOS_USERNAME)."),
+  password: { ...str("IONOS password (or IONOS_PASSWORD)."), secret: true },
+  endpoint: str("API base URL (or IONOS_API_URL); default https://api.ionos.com/containerregistries."),
+  requestTimeoutMs: {
+    type: "integer",
+    description: "Timeout of one request in milliseconds; default 30000.",
+  },
+  retryBudgetMs: { type: "integer", description: "Time budget for the retries of one call; default 60000." },
+};
+
+const INPUTS = {
+  registryId: str("The registry (UUID) that owns the token. Changing it replaces the token."),
+  name: str(
+    "The token name, also the docker login username: 2-63 letters, digits and hyphens, starting with a letter. " +
+      "Changing it replaces the token. When omitted, a name is generated once from namePrefix and kept.",
+  ),
+  namePrefix: str("Prefix of a generated name (at most 54 characters); default: the resource name, cleaned."),
+  expiryDate: str("When the token expires (RFC 3339, at least one hour ahead); absent: never."),
+  expiresIn: str('Lifetime instead of expiryDate, e.g. "90d", "12h", "1d12h" (at least 1h).'),
+  rotateBefore: str('With expiresIn: replace the token once this close to its expiry, e.g. "14d".'),
+  rotationTriggers: {
+    type: "object",
+    additionalProperties: { $ref: "pulumi.json#/Any" },
+    description: "Any values; changing one replaces the token.",
+  },
+  status: { $ref: "#/types/ionos-registry-token:index:TokenStatus", description: 'Default "enabled".' },
+  scopes: {
+    type: "array",
+    items: { $ref: "#/types/ionos-registry-token:index:Scope" },
+    description: "What the token may do; default none.",
+  },
+};
+
+/** The complete schema, as JSON text. */
+export function pluginSchema(): string {
+  return JSON.stringify({
+    name: PACKAGE_NAME,
+    displayName: "IONOS Container Registry tokens",
+    version: PACKAGE_VERSION,
+    description:
+      "IONOS Cloud Container Registry tokens as code: the password kept as a secret for the token's life, " +
+      "rotation without downtime, safe creates and drift detection.",
+    keywords: ["ionos", "container registry", "category/cloud"],
+    license: "Apache-2.0",
+    config: { variables: CONFIG },
+    provider: { description: "The provider for IONOS Container Registry tokens.", inputProperties: CONFIG },
+    types: {
+      "ionos-registry-token:index:TokenStatus": enumOf("Whether a token can be used.", [
+        "enabled",
+        "disabled",
+      ]),
+      "ionos-registry-token:index:ScopeType": enumOf("What a scope grants on.", ["repository", "registry"]),
+      "ionos-registry-token:index:ScopeAction": enumOf("An action a scope allows.", [
+        "pull",
+        "push",
+        "delete",
+      ]),
+      "ionos-registry-token:index:Scope": {
+        type: "object",
+        description: "A permission grant: actions on the repositories matching name (* matches all).",
+        properties: {
+          name: str("Repository name or pattern; * means every repository."),
+          type: { $ref: "#/types/ionos-registry-token:index:ScopeType" },
+          actions: { type: "array", items: { $ref: "#/types/ionos-registry-token:index:ScopeAction" } },
+        },
+        required: ["name", "type", "actions"],
+      },
+    },
+    resources: {
+      [PLUGIN_TOKEN_TYPE]: {
+        description:
+          "An IONOS Cloud Container Registry token. The API shows its password once, at creation; it is kept " +
+          "as a secret output for the token's whole life.",
+        inputProperties: INPUTS,
+        requiredInputs: ["registryId"],
+        properties: {
+          ...INPUTS,
+          tokenId: str("The API's id of the token."),
+          username: str("The docker login username (equal to the name)."),
+          password: { ...str("The docker login password; empty for an imported token."), secret: true },
+          createdDate: str("When the token was created."),
+        },
+        required: [
+          "registryId",
+          "name",
+          "status",
+          "scopes",
+          "tokenId",
+          "username",
+          "password",
+          "createdDate",
+        ],
+      },
+    },
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The provider plugin: the same rules and lifecycle as the dynamic provider (runtime.ts), served over Pulumi's
+ * ResourceProvider gRPC protocol, so that programs in any language can use `RegistryToken`. Only this thin layer
+ * differs between the two modes: it unwraps secrets, wraps the password as one, answers previews without API
+ * calls, and reads the provider configuration from Configure.
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { withUnsetAsNull } from "../mapping";
+import { namePrefixFrom } from "../naming";
+import * as runtime from "../runtime";
+import type { TokenInputs, TokenOutputs } from "../types";
+import { UNKNOWN } from "../unknown";
+import { PACKAGE_VERSION } from "../version";
+import { PACKAGE_NAME, pluginSchema } from "./schema";
+import { asSecret, revealed } from "./wire";
+
+type Props = Record<string, unknown>;
+
+/** Provider config keys (`ionos-registry-token:<key>`) and the dynamic provider's keys they stand for. */
+const CONFIG_KEYS: Record<string, string> = {
+  "ionoscloud:token": "token",
+  "ionoscloud:username": "username",
+  "ionoscloud:password": "password",
+  "ionoscloud:endpoint": "endpoint",
+  "ionos-registry-token:requestTimeoutMs": "requestTimeoutMs",
+  "ionos-registry-token:retryBudgetMs": "retryBudgetMs",
+};
+
+/** The key of this plugin's run-time state in runtime.ts (one provider instance per plugin process). */
+const instance = {};
+
+const plain = (struct: Struct | undefined): Props => (revealed(struct?.toJavaScript() ?? {}) ?? {}) as Props;
+const toStruct = (value: Props) =>
+  Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
+
+/** The resource name at the end of a URN (`…::name`). */
+function resourceNameOf(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/** Outputs as the engine must store them: the password a secret. */
+function outputs(outs: Props): Struct {
+  return toStruct({ ...outs, password: asSecret(outs.password ?? "") });
+}
+
+type Handler<Req, Res> = (request: Req) => Promise<Res>;
+
+/** Adapts an async handler to grpc-js: a thrown error becomes the call's error, with its message. */
+function unary<Req, Res>(handler: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    handler(call.request).then(
+      (response) => callback(null, response),
+      (error: Error) =>
+        callback({ code: grpc.status.UNKNOWN, details: error.message } as grpc.ServiceError, null),
+    );
+  };
+}
+
+const implementation = {
+  getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(PACKAGE_VERSION)),
+  getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(pluginSchema())),
+  checkConfig: unary(async (request: provproto.CheckRequest) => {
+    const news = request.getNews()?.toJavaScript() ?? {};
+    const allowed = [...Object.values(CONFIG_KEYS), "version"];
+    const response = new provproto.CheckResponse().setInputs(request.getNews());
+    for (const key of Object.keys(news).filter((k) => !allowed.includes(k))) {
+      response.addFailures(
+        new provproto.CheckFailure()
+          .setProperty(key)
+          .setReason(`"${key}" is not a setting of ${PACKAGE_NAME}; expected one of ${allowed.join(", ")}`),
+      );
+    }
+    return response;
+  }),
+  configure: unary(async (request: provproto.ConfigureRequest) => {
+    const variables = request.getVariablesMap();
+    const read = (key: string) => {
+      const setting = CONFIG_KEYS[key];
+      return setting === undefined ? undefined : variables.get(`${PACKAGE_NAME}:config:${setting}`);
+    };
+    await runtime.configure(instance, {
+      config: { get: read, require: (key: string) => read(key) ?? "" },
+    } as never);
+    return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
+  }),
+  check: unary(async (request: provproto.CheckRequest) => {
+    const news = {
+      ...plain(request.getNews()),
+      defaultNamePrefix: namePrefixFrom(resourceNameOf(request.getUrn())),
+    };
+    const { inputs, failures } = await runtime.check(plain(request.getOlds()), news as Partial<TokenInputs>);
+    const response = new provproto.CheckResponse().setInputs(toStruct(inputs as unknown as Props));
+    for (const f of failures ?? []) {
+      response.addFailures(new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
+    }
+    return response;
+  }),
+  diff: unary(async (request: provproto.DiffRequest) => {
+    const result = await runtime.diff(plain(request.getOlds()) as never, plain(request.getNews()) as never);
+    const response = new provproto.DiffResponse()
+      .setChanges(
+        result.changes
+          ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+          : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+      )
+      .setReplacesList(result.replaces ?? [])
+      .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
+    return response;
+  }),
+  create: unary(async (request: provproto.CreateRequest) => {
+    const inputs = plain(request.getProperties());
+    if (request.getPreview()) {
+      // No API call at preview: what the API will assign is unknown, the password a secret.
+      const planned = {
+        ...withUnsetAsNull(inputs as Partial<TokenInputs>),
+        tokenId: UNKNOWN,
+        createdDate: UNKNOWN,
+      };
+      return new provproto.CreateResponse().setProperties(
+        outputs({ ...planned, username: inputs.name ?? UNKNOWN, password: UNKNOWN }),
+      );
+    }
+    const created = await runtime.create(instance, inputs as unknown as TokenInputs);
+    return new provproto.CreateResponse()
+      .setId(created.id)
+      .setProperties(outputs(created.outs as unknown as Props));
+  }),
+  read: unary(async (request: provproto.ReadRequest) => {
+    const props = plain(request.getProperties());
+    const result = await runtime.read(instance, request.getId(), props as unknown as TokenOutputs);
+    const response = new provproto.ReadResponse().setId(result.id ?? "");
+    if (!result.id) return response;
+    // A refresh keeps the declared inputs (drift is restored by the next up); an import reports the token's.
+    const inputs = (result.inputs as unknown as Props | undefined) ?? plain(request.getInputs());
+    return response.setProperties(outputs(result.props as unknown as Props)).setInputs(toStruct(inputs));
+  }),
+  update: unary(async (request: provproto.UpdateRequest) => {
+    const olds = plain(request.getOlds());
+    const news = plain(request.getNews());
+    if (request.getPreview()) {
+      return new provproto.UpdateResponse().setProperties(
+        outputs({ ...olds, ...news, password: olds.password }),
+      );
+    }
+    const { outs } = await runtime.update(instance, request.getId(), olds as never, news as never);
+    return new provproto.UpdateResponse().setProperties(outputs(outs as unknown as Props));
+  }),
+  delete: unary(async (request: provproto.DeleteRequest) => {
+    await runtime.delete(instance, request.getId());
+    return new Empty();
+  }),
+  cancel: unary(async () => new Empty()),
+};
+
+/** Starts the plugin's gRPC server on a loopback port and prints the port, as the engine expects. */
+export async function servePlugin(): Promise<void> {
+  const server = new grpc.Server();
+  server.addService(
+    provrpc.ResourceProviderService,
+    implementation as unknown as grpc.UntypedServiceImplementation,
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, p) =>
+      error ? reject(error) : resolve(p),
+    ),
+  );
+  process.stdout.write(`${port}\n`);
+}

@@ -1,0 +1,207 @@
+import { expect } from "chai";
+import { execFileSync, spawn, type ChildProcess } from "child_process";
+import { randomBytes } from "crypto";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { createInterface } from "readline";
+import * as grpc from "@grpc/grpc-js";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
+import { UNKNOWN } from "../../provider/unknown";
+import { PROJECT_ROOT } from "../support/providerHost";
+import { requirePulumi } from "../support/pulumiCli";
+
+const API_TOKEN = `plugin-${randomBytes(12).toString("hex")}`;
+const PLUGIN = path.join(PROJECT_ROOT, "bin", "pulumi-resource-ionos-registry-token");
+const SECRET_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const URN = `urn:pulumi:dev::proj::${PLUGIN_TOKEN_TYPE}::ci-pull`;
+
+type Props = Record<string, unknown>;
+/** A unary method of a grpc-js client, called with a request and a Node-style callback. */
+type UnaryMethod = (request: unknown, callback: (error: Error | null, response: unknown) => void) => void;
+
+/** The plugin as the engine runs it: spawned with an engine address, it prints its port; then gRPC. */
+async function startPlugin(): Promise<{ child: ChildProcess; client: provrpc.ResourceProviderClient }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IONOS_")));
+  const child = spawn(PLUGIN, ["127.0.0.1:1"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const [line] = (await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (l) => resolve([l]));
+    child.once("exit", (code) => reject(new Error(`plugin exited with ${code}`)));
+  })) as [string];
+  const client = new provrpc.ResourceProviderClient(
+    `127.0.0.1:${line.trim()}`,
+    grpc.credentials.createInsecure(),
+  );
+  return { child, client };
+}
+
+describe("provider plugin: the same provider over Pulumi's ResourceProvider protocol (bin/pulumi-resource-ionos-registry-token)", function () {
+  this.timeout(60_000);
+  let emulator: RunningEmulator;
+  let plugin: { child: ChildProcess; client: provrpc.ResourceProviderClient };
+  const call = <Res>(method: string, request: unknown): Promise<Res> =>
+    new Promise((resolve, reject) =>
+      (plugin.client as unknown as Record<string, UnaryMethod>)[method](
+        request,
+        (error: Error | null, response: unknown) => (error ? reject(error) : resolve(response as Res)),
+      ),
+    );
+  const struct = (value: Props) => Struct.fromJavaScript(value as never);
+  const registryId = () => emulator.registries[0].id;
+  const writes = () =>
+    emulator
+      .requests()
+      .filter((r) => r.method !== "GET")
+      .map((r) => `${r.method} ${r.status}`);
+
+  before(async () => {
+    emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "plugin" }] });
+    plugin = await startPlugin();
+    const configure = new provproto.ConfigureRequest();
+    configure.getVariablesMap().set("ionos-registry-token:config:token", API_TOKEN);
+    configure.getVariablesMap().set("ionos-registry-token:config:endpoint", emulator.url);
+    const answer = await call<provproto.ConfigureResponse>("configure", configure);
+    expect(answer.getAcceptsecrets()).to.equal(true);
+    expect(answer.getSupportspreview()).to.equal(true);
+  });
+  after(async () => {
+    plugin?.client.close();
+    plugin?.child.kill();
+    await emulator?.close();
+  });
+
+  let inputs: Props;
+  let id: string;
+  let outs: Props;
+
+  it("answers GetPluginInfo and GetSchema: the resource type, the password secret, enums", async () => {
+    const info = await call<{ getVersion(): string }>("getPluginInfo", new Empty());
+    expect(info.getVersion()).to.equal("0.1.0");
+    const schema = JSON.parse(
+      (await call<provproto.GetSchemaResponse>("getSchema", new provproto.GetSchemaRequest())).getSchema(),
+    );
+    const resource = schema.resources[PLUGIN_TOKEN_TYPE];
+    expect(resource.properties.password.secret).to.equal(true);
+    expect(resource.requiredInputs).to.deep.equal(["registryId"]);
+    expect(schema.config.variables.token.secret).to.equal(true);
+    expect(
+      schema.types["ionos-registry-token:index:ScopeAction"].enum.map((e: { value: string }) => e.value),
+    ).to.deep.equal(["pull", "push", "delete"]);
+  });
+
+  it("checks with the same rules: a generated name from the URN's resource name, failures naming the property", async () => {
+    const bad = new provproto.CheckRequest()
+      .setUrn(URN)
+      .setOlds(struct({}))
+      .setNews(struct({ registryId: "nope" }));
+    const refused = await call<provproto.CheckResponse>("check", bad);
+    expect(refused.getFailuresList().map((f) => f.getProperty())).to.deep.equal(["registryId"]);
+    const good = new provproto.CheckRequest()
+      .setUrn(URN)
+      .setOlds(struct({}))
+      .setNews(
+        struct({ registryId: registryId(), scopes: [{ name: "*", type: "repository", actions: ["pull"] }] }),
+      );
+    const checked = await call<provproto.CheckResponse>("check", good);
+    expect(checked.getFailuresList()).to.deep.equal([]);
+    inputs = checked.getInputs()!.toJavaScript() as Props;
+    expect(inputs.name).to.match(/^ci-pull-[a-z0-9]{8}$/);
+  });
+
+  it("previews a create without any API request, the password an unknown secret", async () => {
+    emulator.clearRequests();
+    const preview = await call<provproto.CreateResponse>(
+      "create",
+      new provproto.CreateRequest().setUrn(URN).setProperties(struct(inputs)).setPreview(true),
+    );
+    const planned = preview.getProperties()!.toJavaScript() as Props;
+    expect(planned.password).to.deep.equal({ [SECRET_KEY]: SECRET_SIG, value: UNKNOWN });
+    expect(planned.tokenId).to.equal(UNKNOWN);
+    expect(emulator.requests()).to.deep.equal([]);
+  });
+
+  it("creates with one POST and returns the password as a secret", async () => {
+    emulator.clearRequests();
+    const created = await call<provproto.CreateResponse>(
+      "create",
+      new provproto.CreateRequest().setUrn(URN).setProperties(struct(inputs)),
+    );
+    expect(writes()).to.deep.equal(["POST 201"]);
+    id = created.getId();
+    outs = created.getProperties()!.toJavaScript() as Props;
+    const password = outs.password as Props;
+    expect(password[SECRET_KEY]).to.equal(SECRET_SIG);
+    expect(password.value).to.be.a("string").with.length.above(8);
+    expect(id).to.equal(`${registryId()}/${outs.tokenId as string}`);
+  });
+
+  it("refreshes keeping the password secret, then updates in place with one PATCH", async () => {
+    emulator.admin.patchToken(registryId(), outs.tokenId as string, { status: "disabled" });
+    const read = await call<provproto.ReadResponse>(
+      "read",
+      new provproto.ReadRequest().setId(id).setUrn(URN).setProperties(struct(outs)).setInputs(struct(inputs)),
+    );
+    const refreshed = read.getProperties()!.toJavaScript() as Props;
+    expect(refreshed.status).to.equal("disabled");
+    expect(refreshed.password).to.deep.equal(outs.password);
+    expect(read.getInputs()!.toJavaScript()).to.deep.equal(inputs);
+    const diff = await call<provproto.DiffResponse>(
+      "diff",
+      new provproto.DiffRequest().setId(id).setUrn(URN).setOlds(struct(refreshed)).setNews(struct(inputs)),
+    );
+    expect(diff.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect(diff.getReplacesList()).to.deep.equal([]);
+    emulator.clearRequests();
+    const updated = await call<provproto.UpdateResponse>(
+      "update",
+      new provproto.UpdateRequest().setId(id).setUrn(URN).setOlds(struct(refreshed)).setNews(struct(inputs)),
+    );
+    expect(writes()).to.deep.equal(["PATCH 200"]);
+    const after = updated.getProperties()!.toJavaScript() as Props;
+    expect(after.status).to.equal("enabled");
+    expect(after.password).to.deep.equal(outs.password);
+  });
+
+  it("imports by ID alone (plain `pulumi import`): the token's inputs, an empty secret password", async () => {
+    const read = await call<provproto.ReadResponse>(
+      "read",
+      new provproto.ReadRequest().setId(id).setUrn(URN),
+    );
+    const imported = read.getInputs()!.toJavaScript() as Props;
+    expect(imported).to.include({ registryId: registryId(), name: inputs.name, status: "enabled" });
+    expect((read.getProperties()!.toJavaScript() as Props).password).to.deep.equal({
+      [SECRET_KEY]: SECRET_SIG,
+      value: "",
+    });
+  });
+
+  it("deletes with one DELETE", async () => {
+    emulator.clearRequests();
+    await call("delete", new provproto.DeleteRequest().setId(id).setUrn(URN).setProperties(struct(outs)));
+    expect(writes()).to.deep.equal(["DELETE 204"]);
+    expect(emulator.admin.listTokens(registryId())).to.deep.equal([]);
+  });
+
+  it("`pulumi package get-schema` (the real CLI) prints the same schema", async () => {
+    requirePulumi();
+    const home = mkdtempSync(path.join(tmpdir(), "plugin-schema-"));
+    try {
+      const printed = execFileSync("pulumi", ["package", "get-schema", PLUGIN], {
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: home },
+      });
+      const served = (
+        await call<provproto.GetSchemaResponse>("getSchema", new provproto.GetSchemaRequest())
+      ).getSchema();
+      expect(JSON.parse(printed)).to.deep.equal(JSON.parse(served));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
