@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { tokensApiFor } from "./apiClient";
 import type { TokensApi } from "./client/tokens";
-import { diffToken } from "./diff";
+import { diffToken, type TokenDiff } from "./diff";
 import { createToken } from "./creation";
 import { withUnsetAsNull } from "./mapping";
 import { warnUser } from "./engineLog";
@@ -62,16 +62,25 @@ export async function check(
 
 /** `diff`: update-or-replace decision with an explicit `changes`; no API call. */
 export async function diff(olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
-  const { changes, replaces, deleteBeforeReplace, rotation } = diffToken(
+  const { changes, replaces, deleteBeforeReplace } = await diffDetails(olds, news);
+  return { changes, replaces, deleteBeforeReplace };
+}
+
+/**
+ * The whole diff decision, including the properties that change in place (the plugin reports them as a detailed
+ * diff; the dynamic-provider host has no field for them). Warns when a rotation is what replaces the token.
+ */
+export async function diffDetails(olds: TokenOutputs, news: TokenInputs): Promise<TokenDiff> {
+  const result = diffToken(
     olds as unknown as Record<string, unknown>,
     withUnsetAsNull(news) as unknown as Record<string, unknown>,
     currentTime(process.env),
   );
-  if (rotation !== null) {
+  if (result.rotation !== null) {
     // The replacement gets a fresh expiry, so no property in the diff shows why the token is replaced: say it.
-    await warnUser(`RegistryToken ${String(news.name)} is due for rotation: ${rotation}`);
+    await warnUser(`RegistryToken ${String(news.name)} is due for rotation: ${result.rotation}`);
   }
-  return { changes, replaces, deleteBeforeReplace };
+  return result;
 }
 
 /** `create`: POST; returns the outputs with the one-time password. */

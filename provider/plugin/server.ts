@@ -4,12 +4,13 @@
  * differs between the two modes: it unwraps secrets, wraps the password as one, answers previews without API
  * calls, and reads the provider configuration from Configure.
  */
-import * as grpc from "@grpc/grpc-js";
-import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
-import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
-import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type * as Grpc from "@grpc/grpc-js";
+import type * as ProviderRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import type * as ProviderProto from "@pulumi/pulumi/proto/provider_pb";
+import type * as PluginProto from "@pulumi/pulumi/proto/plugin_pb";
+import type * as EmptyProto from "google-protobuf/google/protobuf/empty_pb";
+import type * as StructProto from "google-protobuf/google/protobuf/struct_pb";
+import { createRequire } from "module";
 import { withUnsetAsNull } from "../mapping";
 import { namePrefixFrom } from "../naming";
 import * as runtime from "../runtime";
@@ -20,6 +21,18 @@ import { PACKAGE_NAME, pluginSchema } from "./schema";
 import { asSecret, revealed } from "./wire";
 
 type Props = Record<string, unknown>;
+
+// The gRPC library, the protocol stubs and protobuf come with `@pulumi/pulumi` (a peer dependency), loaded from
+// its own location: the stubs need the very protobuf copy the messages are built with, and with a nested or
+// strict layout (pnpm) this package cannot reach the SDK's dependencies by name.
+const sdk = createRequire(require.resolve("@pulumi/pulumi"));
+const grpc = sdk("@grpc/grpc-js") as typeof Grpc;
+const provrpc = sdk("@pulumi/pulumi/proto/provider_grpc_pb") as typeof ProviderRpc;
+const provproto = sdk("@pulumi/pulumi/proto/provider_pb") as typeof ProviderProto;
+const plugproto = sdk("@pulumi/pulumi/proto/plugin_pb") as typeof PluginProto;
+const { Empty } = sdk("google-protobuf/google/protobuf/empty_pb") as typeof EmptyProto;
+const { Struct } = sdk("google-protobuf/google/protobuf/struct_pb") as typeof StructProto;
+type Struct = StructProto.Struct;
 
 /** Provider config keys (`ionos-registry-token:<key>`) and the dynamic provider's keys they stand for. */
 const CONFIG_KEYS: Record<string, string> = {
@@ -51,12 +64,12 @@ function outputs(outs: Props): Struct {
 type Handler<Req, Res> = (request: Req) => Promise<Res>;
 
 /** Adapts an async handler to grpc-js: a thrown error becomes the call's error, with its message. */
-function unary<Req, Res>(handler: Handler<Req, Res>): grpc.handleUnaryCall<Req, Res> {
+function unary<Req, Res>(handler: Handler<Req, Res>): Grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     handler(call.request).then(
       (response) => callback(null, response),
       (error: Error) =>
-        callback({ code: grpc.status.UNKNOWN, details: error.message } as grpc.ServiceError, null),
+        callback({ code: grpc.status.UNKNOWN, details: error.message } as Grpc.ServiceError, null),
     );
   };
 }
@@ -64,7 +77,7 @@ function unary<Req, Res>(handler: Handler<Req, Res>): grpc.handleUnaryCall<Req, 
 const implementation = {
   getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(PACKAGE_VERSION)),
   getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(pluginSchema())),
-  checkConfig: unary(async (request: provproto.CheckRequest) => {
+  checkConfig: unary(async (request: ProviderProto.CheckRequest) => {
     const news = request.getNews()?.toJavaScript() ?? {};
     const allowed = [...Object.values(CONFIG_KEYS), "version"];
     const response = new provproto.CheckResponse().setInputs(request.getNews());
@@ -77,7 +90,7 @@ const implementation = {
     }
     return response;
   }),
-  configure: unary(async (request: provproto.ConfigureRequest) => {
+  configure: unary(async (request: ProviderProto.ConfigureRequest) => {
     const variables = request.getVariablesMap();
     const read = (key: string) => {
       const setting = CONFIG_KEYS[key];
@@ -88,7 +101,7 @@ const implementation = {
     } as never);
     return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
   }),
-  check: unary(async (request: provproto.CheckRequest) => {
+  check: unary(async (request: ProviderProto.CheckRequest) => {
     const news = {
       ...plain(request.getNews()),
       defaultNamePrefix: namePrefixFrom(resourceNameOf(request.getUrn())),
@@ -100,19 +113,29 @@ const implementation = {
     }
     return response;
   }),
-  diff: unary(async (request: provproto.DiffRequest) => {
-    const result = await runtime.diff(plain(request.getOlds()) as never, plain(request.getNews()) as never);
+  diff: unary(async (request: ProviderProto.DiffRequest) => {
+    const result = await runtime.diffDetails(
+      plain(request.getOlds()) as never,
+      plain(request.getNews()) as never,
+    );
+    const { DiffChanges } = provproto.DiffResponse;
     const response = new provproto.DiffResponse()
-      .setChanges(
-        result.changes
-          ? provproto.DiffResponse.DiffChanges.DIFF_SOME
-          : provproto.DiffResponse.DiffChanges.DIFF_NONE,
-      )
-      .setReplacesList(result.replaces ?? [])
-      .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
+      .setChanges(result.changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
+      .setReplacesList(result.replaces)
+      .setDeletebeforereplace(result.deleteBeforeReplace)
+      .setDiffsList([...result.replaces, ...result.updates])
+      .setHasdetaileddiff(true);
+    // What changes, by the provider's own comparison (scopes as sets, dates as instants): the CLI shows exactly
+    // these properties instead of comparing lists element by element.
+    const details = response.getDetaileddiffMap();
+    const { Kind } = provproto.PropertyDiff;
+    for (const key of result.replaces)
+      details.set(key, new provproto.PropertyDiff().setKind(Kind.UPDATE_REPLACE).setInputdiff(true));
+    for (const key of result.updates)
+      details.set(key, new provproto.PropertyDiff().setKind(Kind.UPDATE).setInputdiff(true));
     return response;
   }),
-  create: unary(async (request: provproto.CreateRequest) => {
+  create: unary(async (request: ProviderProto.CreateRequest) => {
     const inputs = plain(request.getProperties());
     if (request.getPreview()) {
       // No API call at preview: what the API will assign is unknown, the password a secret.
@@ -130,7 +153,7 @@ const implementation = {
       .setId(created.id)
       .setProperties(outputs(created.outs as unknown as Props));
   }),
-  read: unary(async (request: provproto.ReadRequest) => {
+  read: unary(async (request: ProviderProto.ReadRequest) => {
     const props = plain(request.getProperties());
     const result = await runtime.read(instance, request.getId(), props as unknown as TokenOutputs);
     const response = new provproto.ReadResponse().setId(result.id ?? "");
@@ -139,7 +162,7 @@ const implementation = {
     const inputs = (result.inputs as unknown as Props | undefined) ?? plain(request.getInputs());
     return response.setProperties(outputs(result.props as unknown as Props)).setInputs(toStruct(inputs));
   }),
-  update: unary(async (request: provproto.UpdateRequest) => {
+  update: unary(async (request: ProviderProto.UpdateRequest) => {
     const olds = plain(request.getOlds());
     const news = plain(request.getNews());
     if (request.getPreview()) {
@@ -150,7 +173,7 @@ const implementation = {
     const { outs } = await runtime.update(instance, request.getId(), olds as never, news as never);
     return new provproto.UpdateResponse().setProperties(outputs(outs as unknown as Props));
   }),
-  delete: unary(async (request: provproto.DeleteRequest) => {
+  delete: unary(async (request: ProviderProto.DeleteRequest) => {
     await runtime.delete(instance, request.getId());
     return new Empty();
   }),
@@ -162,7 +185,7 @@ export async function servePlugin(): Promise<void> {
   const server = new grpc.Server();
   server.addService(
     provrpc.ResourceProviderService,
-    implementation as unknown as grpc.UntypedServiceImplementation,
+    implementation as unknown as Grpc.UntypedServiceImplementation,
   );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, p) =>

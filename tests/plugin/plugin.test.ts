@@ -157,6 +157,30 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
     );
     expect(diff.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_SOME);
     expect(diff.getReplacesList()).to.deep.equal([]);
+    // A detailed diff by the provider's own comparison: exactly the drifted property, changed in place.
+    expect(diff.getHasdetaileddiff()).to.equal(true);
+    expect(diff.getDiffsList()).to.deep.equal(["status"]);
+    const details = diff.getDetaileddiffMap();
+    expect(details.getLength()).to.equal(1);
+    expect(details.get("status")?.getKind()).to.equal(provproto.PropertyDiff.Kind.UPDATE);
+    const reordered = { ...inputs, scopes: [{ name: "*", type: "repository", actions: ["pull", "pull"] }] };
+    const same = await call<provproto.DiffResponse>(
+      "diff",
+      new provproto.DiffRequest().setId(id).setUrn(URN).setOlds(struct(outs)).setNews(struct(reordered)),
+    );
+    expect(same.getChanges()).to.equal(provproto.DiffResponse.DiffChanges.DIFF_NONE);
+    const renamed = await call<provproto.DiffResponse>(
+      "diff",
+      new provproto.DiffRequest()
+        .setId(id)
+        .setUrn(URN)
+        .setOlds(struct(outs))
+        .setNews(struct({ ...inputs, name: "ci-renamed" })),
+    );
+    expect(renamed.getDetaileddiffMap().get("name")?.getKind()).to.equal(
+      provproto.PropertyDiff.Kind.UPDATE_REPLACE,
+    );
+    expect(renamed.getReplacesList()).to.deep.equal(["name"]);
     emulator.clearRequests();
     const updated = await call<provproto.UpdateResponse>(
       "update",
