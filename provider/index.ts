@@ -1,6 +1,6 @@
 /**
- * Public API of the package: the `RegistryToken` resource, its argument and scope types, and the provider
- * instance it uses.
+ * Public API of the package: the `RegistryToken` resource, its argument and scope types, the provider
+ * instance it uses, and the look-up functions.
  */
 export { RegistryToken } from "./registryToken";
 export { registryTokenProvider, RegistryTokenProvider } from "./lifecycle";
@@ -14,4 +14,11 @@ export type {
   TokenInputs,
   TokenOutputs,
 } from "./types";
+export {
+  getRegistryToken,
+  getRegistryTokens,
+  type GetRegistryTokenArgs,
+  type GetRegistryTokensArgs,
+  type RegistryTokenInfo,
+} from "./functions";
 export { dockerConfigJson, renderDockerConfigJson, type DockerConfigJsonArgs } from "./dockerConfig";

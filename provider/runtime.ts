@@ -8,6 +8,13 @@ import { tokensApiFor } from "./apiClient";
 import type { TokensApi } from "./client/tokens";
 import { diffToken, type TokenDiff } from "./diff";
 import { createToken } from "./creation";
+import {
+  lookUpToken,
+  lookUpTokens,
+  type GetRegistryTokenArgs,
+  type GetRegistryTokensArgs,
+  type RegistryTokenInfo,
+} from "./lookup";
 import { withUnsetAsNull } from "./mapping";
 import { warnUser } from "./engineLog";
 import { deleteToken, readToken, updateToken } from "./operations";
@@ -111,6 +118,19 @@ export async function update(
   return {
     outs: await updateToken(tokensApi(provider), id, olds, withUnsetAsNull(news), currentTime(process.env)),
   };
+}
+
+/** The `getRegistryToken` look-up with this provider instance's settings (the plugin's invoke). */
+export async function getToken(provider: object, args: GetRegistryTokenArgs): Promise<RegistryTokenInfo> {
+  return lookUpToken(tokensApi(provider), args);
+}
+
+/** The `getRegistryTokens` look-up with this provider instance's settings (the plugin's invoke). */
+export async function getTokens(
+  provider: object,
+  args: GetRegistryTokensArgs,
+): Promise<{ tokens: RegistryTokenInfo[] }> {
+  return lookUpTokens(tokensApi(provider), args);
 }
 
 /** `delete`: DELETE; a token already gone counts as deleted. */

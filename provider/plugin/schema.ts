@@ -10,6 +10,12 @@ export const PACKAGE_NAME = "ionos-registry-token";
 /** The resource type served by the plugin. */
 export const PLUGIN_TOKEN_TYPE = `${PACKAGE_NAME}:index:RegistryToken`;
 
+/** The look-up functions served as invokes. */
+export const FUNCTIONS = {
+  getRegistryToken: `${PACKAGE_NAME}:index:getRegistryToken`,
+  getRegistryTokens: `${PACKAGE_NAME}:index:getRegistryTokens`,
+} as const;
+
 const enumOf = (description: string, values: string[]) => ({
   type: "string",
   description,
@@ -54,6 +60,20 @@ const INPUTS = {
   },
 };
 
+/** What a look-up returns: a token without its password. */
+const TOKEN_INFO = {
+  properties: {
+    registryId: str("The owning registry's UUID."),
+    tokenId: str("The token's id."),
+    name: str("The token's name."),
+    expiryDate: str("When the token expires; absent: never."),
+    status: { $ref: "#/types/ionos-registry-token:index:TokenStatus" },
+    scopes: { type: "array", items: { $ref: "#/types/ionos-registry-token:index:Scope" } },
+    createdDate: str("When the token was created."),
+  },
+  required: ["registryId", "tokenId", "name", "status", "scopes"],
+};
+
 /** The complete schema, as JSON text. */
 export function pluginSchema(): string {
   return JSON.stringify({
@@ -78,6 +98,11 @@ export function pluginSchema(): string {
         "push",
         "delete",
       ]),
+      "ionos-registry-token:index:TokenInfo": {
+        ...TOKEN_INFO,
+        type: "object",
+        description: "A token, without a password.",
+      },
       "ionos-registry-token:index:Scope": {
         type: "object",
         description: "A permission grant: actions on the repositories matching name (* matches all).",
@@ -87,6 +112,37 @@ export function pluginSchema(): string {
           actions: { type: "array", items: { $ref: "#/types/ionos-registry-token:index:ScopeAction" } },
         },
         required: ["name", "type", "actions"],
+      },
+    },
+    functions: {
+      [FUNCTIONS.getRegistryToken]: {
+        description: "Looks up one token by tokenId or name (exactly one). Never returns a password.",
+        inputs: {
+          properties: {
+            registryId: INPUTS.registryId,
+            tokenId: str("The token's id."),
+            name: str("The token's name."),
+          },
+          required: ["registryId"],
+        },
+        outputs: TOKEN_INFO,
+      },
+      [FUNCTIONS.getRegistryTokens]: {
+        description:
+          "Lists a registry's tokens (every page), optionally those whose name starts with namePrefix.",
+        inputs: {
+          properties: {
+            registryId: INPUTS.registryId,
+            namePrefix: str("Only tokens whose name starts with it."),
+          },
+          required: ["registryId"],
+        },
+        outputs: {
+          properties: {
+            tokens: { type: "array", items: { $ref: "#/types/ionos-registry-token:index:TokenInfo" } },
+          },
+          required: ["tokens"],
+        },
       },
     },
     resources: {

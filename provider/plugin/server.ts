@@ -17,7 +17,7 @@ import * as runtime from "../runtime";
 import type { TokenInputs, TokenOutputs } from "../types";
 import { UNKNOWN } from "../unknown";
 import { PACKAGE_VERSION } from "../version";
-import { PACKAGE_NAME, pluginSchema } from "./schema";
+import { FUNCTIONS, PACKAGE_NAME, pluginSchema } from "./schema";
 import { asSecret, revealed } from "./wire";
 
 type Props = Record<string, unknown>;
@@ -176,6 +176,18 @@ const implementation = {
   delete: unary(async (request: ProviderProto.DeleteRequest) => {
     await runtime.delete(instance, request.getId());
     return new Empty();
+  }),
+  invoke: unary(async (request: ProviderProto.InvokeRequest) => {
+    const args = plain(request.getArgs());
+    const token = request.getTok();
+    const result =
+      token === FUNCTIONS.getRegistryToken
+        ? await runtime.getToken(instance, args as never)
+        : token === FUNCTIONS.getRegistryTokens
+          ? await runtime.getTokens(instance, args as never)
+          : undefined;
+    if (result === undefined) throw new Error(`unknown function ${token}`);
+    return new provproto.InvokeResponse().setReturn(toStruct(result as unknown as Props));
   }),
   cancel: unary(async () => new Empty()),
 };

@@ -205,6 +205,33 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
     });
   });
 
+  it("serves the look-ups as invokes: by name and by id, and a list by prefix, never a password", async () => {
+    const invoke = (token: string, args: Props) =>
+      call<provproto.InvokeResponse>(
+        "invoke",
+        new provproto.InvokeRequest().setTok(token).setArgs(struct(args)),
+      );
+    const byName = (
+      await invoke("ionos-registry-token:index:getRegistryToken", {
+        registryId: registryId(),
+        name: inputs.name as string,
+      })
+    )
+      .getReturn()!
+      .toJavaScript() as Props;
+    expect(byName).to.include({ tokenId: outs.tokenId, name: inputs.name });
+    expect(byName).to.not.have.property("password");
+    const list = (
+      await invoke("ionos-registry-token:index:getRegistryTokens", {
+        registryId: registryId(),
+        namePrefix: "ci-",
+      })
+    )
+      .getReturn()!
+      .toJavaScript() as { tokens: Props[] };
+    expect(list.tokens.map((t) => t.tokenId)).to.deep.equal([outs.tokenId]);
+  });
+
   it("deletes with one DELETE", async () => {
     emulator.clearRequests();
     await call("delete", new provproto.DeleteRequest().setId(id).setUrn(URN).setProperties(struct(outs)));

@@ -1,0 +1,76 @@
+/**
+ * Look-up functions: read existing tokens without managing them, never with a password. The same functions
+ * back the plugin's invokes and the plain TypeScript functions of `functions.ts`.
+ */
+import type { TokensApi } from "./client/tokens";
+import { isIonosApiError } from "./client/errors";
+import { toOutputs } from "./mapping";
+import type { RegistryTokenScope, RegistryTokenStatus } from "./types";
+import type { WireToken } from "./client/models";
+
+/** What a look-up tells about a token: everything but a password (the API shows that only at creation). */
+export interface RegistryTokenInfo {
+  registryId: string;
+  tokenId: string;
+  name: string;
+  expiryDate: string | null;
+  status: RegistryTokenStatus;
+  scopes: RegistryTokenScope[];
+  createdDate: string | null;
+}
+
+/** Arguments of {@link lookUpToken}: the registry, and the token's id or its name (exactly one). */
+export interface GetRegistryTokenArgs {
+  registryId: string;
+  tokenId?: string;
+  name?: string;
+}
+
+/** Arguments of {@link lookUpTokens}: the registry, and optionally a name prefix the tokens must have. */
+export interface GetRegistryTokensArgs {
+  registryId: string;
+  namePrefix?: string;
+}
+
+function infoOf(registryId: string, token: WireToken): RegistryTokenInfo {
+  // The outputs' canonical forms, without the password (there is none to carry over here).
+  const { tokenId, name, expiryDate, status, scopes, createdDate } = toOutputs(registryId, token, "", {});
+  return { registryId, tokenId, name, expiryDate, status, scopes, createdDate: createdDate || null };
+}
+
+/**
+ * One token, by `tokenId` (one GET) or by `name` (the registry's list, every page). Throws naming what was
+ * looked for when there is no such token, or when neither or both of `tokenId` and `name` are given.
+ */
+export async function lookUpToken(api: TokensApi, args: GetRegistryTokenArgs): Promise<RegistryTokenInfo> {
+  const { registryId, tokenId, name } = args;
+  if ((tokenId === undefined) === (name === undefined)) {
+    throw new Error("getRegistryToken needs exactly one of tokenId and name");
+  }
+  if (tokenId !== undefined) {
+    try {
+      return infoOf(registryId, await api.get(registryId, tokenId));
+    } catch (error) {
+      if (isIonosApiError(error) && error.status === 404) {
+        throw new Error(`getRegistryToken: no token ${tokenId} in registry ${registryId}`);
+      }
+      throw error;
+    }
+  }
+  const found = (await api.list(registryId)).find((t) => t.properties.name === name);
+  if (!found) throw new Error(`getRegistryToken: no token named "${name}" in registry ${registryId}`);
+  return infoOf(registryId, found);
+}
+
+/** Every token of a registry (every page), optionally only those whose name starts with `namePrefix`. */
+export async function lookUpTokens(
+  api: TokensApi,
+  args: GetRegistryTokensArgs,
+): Promise<{ tokens: RegistryTokenInfo[] }> {
+  const tokens = await api.list(args.registryId);
+  return {
+    tokens: tokens
+      .filter((t) => args.namePrefix === undefined || t.properties.name.startsWith(args.namePrefix))
+      .map((t) => infoOf(args.registryId, t)),
+  };
+}
