@@ -4,7 +4,7 @@
  * stack level. This sends a real warning through the engine's `Log` service (the gRPC stubs ship with
  * `@pulumi/pulumi`), so the CLI shows `warning:`; without an engine to reach, it falls back to stderr.
  */
-import { createRequire } from "module";
+import { sdkRequire } from "./sdkModules";
 
 /** Only an address the engine itself could have given: `host:port`. */
 const ADDRESS = /^[\w.-]+:\d{1,5}$/;
@@ -27,13 +27,11 @@ export async function warnUser(
 
 async function sendWarning(address: string, message: string): Promise<boolean> {
   try {
-    // Resolved from the SDK's own location: its gRPC library and stubs, whatever the project's layout.
-    const sdk = createRequire(require.resolve("@pulumi/pulumi"));
-    const grpc = sdk("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
-    const stubs = sdk(
+    const grpc = sdkRequire<typeof import("@grpc/grpc-js")>("@grpc/grpc-js");
+    const stubs = sdkRequire<typeof import("@pulumi/pulumi/proto/engine_grpc_pb")>(
       "@pulumi/pulumi/proto/engine_grpc_pb",
-    ) as typeof import("@pulumi/pulumi/proto/engine_grpc_pb");
-    const pb = sdk("@pulumi/pulumi/proto/engine_pb") as typeof import("@pulumi/pulumi/proto/engine_pb");
+    );
+    const pb = sdkRequire<typeof import("@pulumi/pulumi/proto/engine_pb")>("@pulumi/pulumi/proto/engine_pb");
     const client = new stubs.EngineClient(address, grpc.credentials.createInsecure());
     const request = new pb.LogRequest().setSeverity(pb.LogSeverity.WARNING).setMessage(message);
     return await new Promise<boolean>((resolve) => {

@@ -39,7 +39,7 @@ function infoOf(registryId: string, token: WireToken): RegistryTokenInfo {
 }
 
 /**
- * One token, by `tokenId` (one GET) or by `name` (the registry's list, every page). Throws naming what was
+ * One token, by `tokenId` (one GET) or by `name` (the registry's list, every page; see `findByName`). Throws naming what was
  * looked for when there is no such token, or when neither or both of `tokenId` and `name` are given.
  */
 export async function lookUpToken(api: TokensApi, args: GetRegistryTokenArgs): Promise<RegistryTokenInfo> {
@@ -57,7 +57,9 @@ export async function lookUpToken(api: TokensApi, args: GetRegistryTokenArgs): P
       throw error;
     }
   }
-  const found = (await api.list(registryId)).find((t) => t.properties.name === name);
+  // The same look-up the create recovery uses: the exact name, else one differing only in case (the registry
+  // treats those as one name).
+  const found = await api.findByName(registryId, name as string);
   if (!found) throw new Error(`getRegistryToken: no token named "${name}" in registry ${registryId}`);
   return infoOf(registryId, found);
 }

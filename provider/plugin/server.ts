@@ -10,8 +10,8 @@ import type * as ProviderProto from "@pulumi/pulumi/proto/provider_pb";
 import type * as PluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import type * as EmptyProto from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructProto from "google-protobuf/google/protobuf/struct_pb";
-import { createRequire } from "module";
 import { withUnsetAsNull } from "../mapping";
+import { sdkRequire } from "../sdkModules";
 import { namePrefixFrom } from "../naming";
 import * as runtime from "../runtime";
 import type { TokenInputs, TokenOutputs } from "../types";
@@ -22,16 +22,12 @@ import { asSecret, revealed } from "./wire";
 
 type Props = Record<string, unknown>;
 
-// The gRPC library, the protocol stubs and protobuf come with `@pulumi/pulumi` (a peer dependency), loaded from
-// its own location: the stubs need the very protobuf copy the messages are built with, and with a nested or
-// strict layout (pnpm) this package cannot reach the SDK's dependencies by name.
-const sdk = createRequire(require.resolve("@pulumi/pulumi"));
-const grpc = sdk("@grpc/grpc-js") as typeof Grpc;
-const provrpc = sdk("@pulumi/pulumi/proto/provider_grpc_pb") as typeof ProviderRpc;
-const provproto = sdk("@pulumi/pulumi/proto/provider_pb") as typeof ProviderProto;
-const plugproto = sdk("@pulumi/pulumi/proto/plugin_pb") as typeof PluginProto;
-const { Empty } = sdk("google-protobuf/google/protobuf/empty_pb") as typeof EmptyProto;
-const { Struct } = sdk("google-protobuf/google/protobuf/struct_pb") as typeof StructProto;
+const grpc = sdkRequire<typeof Grpc>("@grpc/grpc-js");
+const provrpc = sdkRequire<typeof ProviderRpc>("@pulumi/pulumi/proto/provider_grpc_pb");
+const provproto = sdkRequire<typeof ProviderProto>("@pulumi/pulumi/proto/provider_pb");
+const plugproto = sdkRequire<typeof PluginProto>("@pulumi/pulumi/proto/plugin_pb");
+const { Empty } = sdkRequire<typeof EmptyProto>("google-protobuf/google/protobuf/empty_pb");
+const { Struct } = sdkRequire<typeof StructProto>("google-protobuf/google/protobuf/struct_pb");
 type Struct = StructProto.Struct;
 
 /** Provider config keys (`ionos-registry-token:<key>`) and the dynamic provider's keys they stand for. */

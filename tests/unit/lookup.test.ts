@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as sinon from "sinon";
 import { ionosApiError } from "../../provider/client/errors";
 import type { WireToken } from "../../provider/client/models";
-import type { TokensApi } from "../../provider/client/tokens";
+import { TokensApi } from "../../provider/client/tokens";
 import { lookUpToken, lookUpTokens } from "../../provider/lookup";
 
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";
@@ -39,7 +39,9 @@ function fakeApi(...tokens: WireToken[]) {
     }),
     list: sinon.stub().resolves(tokens),
   };
-  return { api, tokens: api as unknown as TokensApi };
+  // The real TokensApi methods (findByName lists through `list`) over stubbed HTTP-level calls.
+  const real = Object.assign(Object.create(TokensApi.prototype) as TokensApi, api);
+  return { api, tokens: real };
 }
 
 describe("look-ups (lookup.ts)", () => {
@@ -59,6 +61,8 @@ describe("look-ups (lookup.ts)", () => {
     });
     expect(JSON.stringify(byId)).to.not.include("must-never-show");
     expect((await lookUpToken(tokens, { registryId: REGISTRY, name: "ci-push" })).tokenId).to.equal("t1");
+    // The registry treats names differing only in case as one name.
+    expect((await lookUpToken(tokens, { registryId: REGISTRY, name: "CI-PUSH" })).tokenId).to.equal("t1");
   });
 
   it("needs exactly one of tokenId and name, and names what it could not find", async () => {
