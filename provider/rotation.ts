@@ -25,7 +25,7 @@ export function planExpiry(expiresIn: string, olds: Record<string, unknown>, now
 }
 
 /** `now + expiresIn` for a token written now: rounded up to the second, never under the API's minimum lead. */
-export function freshExpiry(expiresIn: string, nowMs: number): string {
+function freshExpiry(expiresIn: string, nowMs: number): string {
   const lifetime = parseDuration(expiresIn) as number;
   const lead = Math.max(lifetime, MIN_EXPIRY_LEAD_MS + PLANNED_EXPIRY_MARGIN_MS);
   return formatUtc(Math.ceil((nowMs + lead) / 1000) * 1000);

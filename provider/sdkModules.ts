@@ -1,8 +1,8 @@
 /**
  * Modules that come with `@pulumi/pulumi` (a peer dependency): its gRPC library, protocol stubs and protobuf.
  * They are loaded from the SDK's own location, so the stubs and the messages built here share one protobuf
- * copy, and a nested or strict layout (pnpm), where this package cannot reach the SDK's dependencies by name,
- * works too.
+ * copy, and so that they resolve even where this package cannot reach the SDK's dependencies by name (a nested
+ * or strict layout; only npm's flat layout is tested).
  */
 import { createRequire } from "module";
 
