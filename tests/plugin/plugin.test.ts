@@ -1,57 +1,34 @@
 import { expect } from "chai";
-import { execFileSync, spawn, type ChildProcess } from "child_process";
+import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { createInterface } from "readline";
-import * as grpc from "@grpc/grpc-js";
-import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
 import { UNKNOWN } from "../../provider/unknown";
-import { PROJECT_ROOT } from "../support/providerHost";
+import {
+  PLUGIN_PATH,
+  SECRET_KEY,
+  SECRET_SIG,
+  pluginUrn,
+  startPluginSession,
+  type PluginSession,
+  type Props,
+} from "../support/pluginSession";
 import { requirePulumi } from "../support/pulumiCli";
 
 const API_TOKEN = `plugin-${randomBytes(12).toString("hex")}`;
-const PLUGIN = path.join(PROJECT_ROOT, "bin", "pulumi-resource-ionos-registry-token");
-const SECRET_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const URN = `urn:pulumi:dev::proj::${PLUGIN_TOKEN_TYPE}::ci-pull`;
-
-type Props = Record<string, unknown>;
-/** A unary method of a grpc-js client, called with a request and a Node-style callback. */
-type UnaryMethod = (request: unknown, callback: (error: Error | null, response: unknown) => void) => void;
-
-/** The plugin as the engine runs it: spawned with an engine address, it prints its port; then gRPC. */
-async function startPlugin(): Promise<{ child: ChildProcess; client: provrpc.ResourceProviderClient }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IONOS_")));
-  const child = spawn(PLUGIN, ["127.0.0.1:1"], { env, stdio: ["ignore", "pipe", "inherit"] });
-  const [line] = (await new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", (l) => resolve([l]));
-    child.once("exit", (code) => reject(new Error(`plugin exited with ${code}`)));
-  })) as [string];
-  const client = new provrpc.ResourceProviderClient(
-    `127.0.0.1:${line.trim()}`,
-    grpc.credentials.createInsecure(),
-  );
-  return { child, client };
-}
+const URN = pluginUrn("ci-pull");
 
 describe("provider plugin: the same provider over Pulumi's ResourceProvider protocol (bin/pulumi-resource-ionos-registry-token)", function () {
   this.timeout(60_000);
   let emulator: RunningEmulator;
-  let plugin: { child: ChildProcess; client: provrpc.ResourceProviderClient };
-  const call = <Res>(method: string, request: unknown): Promise<Res> =>
-    new Promise((resolve, reject) =>
-      (plugin.client as unknown as Record<string, UnaryMethod>)[method](
-        request,
-        (error: Error | null, response: unknown) => (error ? reject(error) : resolve(response as Res)),
-      ),
-    );
+  let plugin: PluginSession;
+  const call = <Res>(method: string, request: unknown): Promise<Res> => plugin.call<Res>(method, request);
   const struct = (value: Props) => Struct.fromJavaScript(value as never);
   const registryId = () => emulator.registries[0].id;
   const writes = () =>
@@ -62,7 +39,7 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
 
   before(async () => {
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "plugin" }] });
-    plugin = await startPlugin();
+    plugin = await startPluginSession();
     const configure = new provproto.ConfigureRequest();
     configure.getVariablesMap().set("ionos-registry-token:config:token", API_TOKEN);
     configure.getVariablesMap().set("ionos-registry-token:config:endpoint", emulator.url);
@@ -71,8 +48,7 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
     expect(answer.getSupportspreview()).to.equal(true);
   });
   after(async () => {
-    plugin?.client.close();
-    plugin?.child.kill();
+    await plugin?.close();
     await emulator?.close();
   });
 
@@ -243,7 +219,7 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
     requirePulumi();
     const home = mkdtempSync(path.join(tmpdir(), "plugin-schema-"));
     try {
-      const printed = execFileSync("pulumi", ["package", "get-schema", PLUGIN], {
+      const printed = execFileSync("pulumi", ["package", "get-schema", PLUGIN_PATH], {
         encoding: "utf8",
         env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: home },
       });

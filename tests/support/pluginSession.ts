@@ -1,0 +1,198 @@
+/**
+ * The provider plugin (bin/pulumi-resource-ionos-registry-token) spawned the way the engine runs it, and a small
+ * client that speaks Pulumi's ResourceProvider gRPC protocol to it with plain objects: the plugin-mode
+ * counterpart of hostSession.ts, shared by the plugin, fault, secret-scan suites and the bench.
+ */
+import { spawn, type ChildProcess } from "child_process";
+import * as path from "path";
+import { createInterface } from "readline";
+import * as grpc from "@grpc/grpc-js";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
+import { PROJECT_ROOT } from "./providerHost";
+
+/** Plain property bags as they cross the gRPC boundary. */
+export type Props = Record<string, unknown>;
+
+/** The plugin executable, as the npm package ships it. */
+export const PLUGIN_PATH = path.join(PROJECT_ROOT, "bin", "pulumi-resource-ionos-registry-token");
+/** The key that marks a special value in a Struct, and the signature of a secret. */
+export const SECRET_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** `value` wrapped as a secret, as the engine sends and expects it. */
+export const secretValue = (value: unknown): Props => ({ [SECRET_KEY]: SECRET_SIG, value });
+
+/** The URN the engine would give a `RegistryToken` named `name`. */
+export const pluginUrn = (name: string): string => `urn:pulumi:dev::proj::${PLUGIN_TOKEN_TYPE}::${name}`;
+
+/** A unary method of a grpc-js client, called with a request and a Node-style callback. */
+type UnaryMethod = (request: unknown, callback: (error: Error | null, response: unknown) => void) => void;
+
+/** A resource as the engine holds it after a create, read or update (outputs with the password wrapped). */
+export interface PluginResource {
+  id: string;
+  inputs: Props;
+  outs: Props;
+}
+
+/** The result of a diff, as the engine reads it. */
+export interface PluginDiff {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  diffs: string[];
+}
+
+/** A running plugin and a client over its gRPC port. */
+export interface PluginSession {
+  child: ChildProcess;
+  client: provrpc.ResourceProviderClient;
+  /** Any unary method by its grpc-js name (`check`, `create`…), with a protobuf request. */
+  call<Res>(method: string, request: unknown): Promise<Res>;
+  /** Configure with provider config values (`token`, `endpoint`… without the package prefix). */
+  configure(config: Record<string, string>): Promise<void>;
+  /** Check: the checked inputs, or throws listing the failures (`property: reason`). */
+  check(name: string, news: Props, olds?: Props): Promise<Props>;
+  /** Check → create, as `pulumi up` does for a new resource. */
+  up(name: string, news: Props): Promise<PluginResource>;
+  /** Create of checked inputs (`preview` answers without API calls). */
+  create(name: string, inputs: Props, preview?: boolean): Promise<PluginResource>;
+  diff(name: string, resource: PluginResource, news: Props): Promise<PluginDiff>;
+  update(name: string, resource: PluginResource, news: Props, preview?: boolean): Promise<PluginResource>;
+  /** Read (refresh); `undefined` when the provider says the resource is gone. */
+  read(name: string, resource: PluginResource): Promise<PluginResource | undefined>;
+  delete(name: string, resource: PluginResource): Promise<void>;
+  /** Closes the client and stops the plugin. */
+  close(): Promise<void>;
+}
+
+const struct = (value: Props) => Struct.fromJavaScript(value as never);
+const plainOf = (value: Struct | undefined): Props => (value?.toJavaScript() ?? {}) as Props;
+
+/**
+ * Spawns the plugin with an (unused) engine address, as the engine does, and waits for the port it prints.
+ * `IONOS_*` variables are removed from its environment unless given in `env`, so only Configure counts.
+ */
+export async function startPluginSession(env: Record<string, string> = {}): Promise<PluginSession> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IONOS_")));
+  const child = spawn(PLUGIN_PATH, ["127.0.0.1:1"], {
+    env: { ...base, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve(line.trim()));
+    child.once("exit", (code) => reject(new Error(`plugin exited with ${code}`)));
+  });
+  const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const call = <Res>(method: string, request: unknown): Promise<Res> =>
+    new Promise((resolve, reject) =>
+      (client as unknown as Record<string, UnaryMethod>)[method](request, (error, response) =>
+        error ? reject(error) : resolve(response as Res),
+      ),
+    );
+
+  const session: PluginSession = {
+    child,
+    client,
+    call,
+    async configure(config) {
+      const request = new provproto.ConfigureRequest();
+      for (const [key, value] of Object.entries(config)) {
+        request.getVariablesMap().set(`ionos-registry-token:config:${key}`, value);
+      }
+      await call("configure", request);
+    },
+    async check(name, news, olds = {}) {
+      const answer = await call<provproto.CheckResponse>(
+        "check",
+        new provproto.CheckRequest().setUrn(pluginUrn(name)).setOlds(struct(olds)).setNews(struct(news)),
+      );
+      const failures = answer.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`);
+      if (failures.length > 0) throw new Error(`check failed: ${failures.join("; ")}`);
+      return plainOf(answer.getInputs());
+    },
+    async create(name, inputs, preview = false) {
+      const answer = await call<provproto.CreateResponse>(
+        "create",
+        new provproto.CreateRequest()
+          .setUrn(pluginUrn(name))
+          .setProperties(struct(inputs))
+          .setPreview(preview),
+      );
+      return { id: answer.getId(), inputs, outs: plainOf(answer.getProperties()) };
+    },
+    async up(name, news) {
+      return session.create(name, await session.check(name, news));
+    },
+    async diff(name, resource, news) {
+      const answer = await call<provproto.DiffResponse>(
+        "diff",
+        new provproto.DiffRequest()
+          .setId(resource.id)
+          .setUrn(pluginUrn(name))
+          .setOlds(struct(resource.outs))
+          .setOldInputs(struct(resource.inputs))
+          .setNews(struct(news)),
+      );
+      const kinds = provproto.DiffResponse.DiffChanges;
+      const changes = answer.getChanges();
+      return {
+        changes: changes === kinds.DIFF_NONE ? "none" : changes === kinds.DIFF_SOME ? "some" : "unknown",
+        replaces: answer.getReplacesList(),
+        deleteBeforeReplace: answer.getDeletebeforereplace(),
+        diffs: answer.getDiffsList(),
+      };
+    },
+    async update(name, resource, news, preview = false) {
+      const answer = await call<provproto.UpdateResponse>(
+        "update",
+        new provproto.UpdateRequest()
+          .setId(resource.id)
+          .setUrn(pluginUrn(name))
+          .setOlds(struct(resource.outs))
+          .setOldInputs(struct(resource.inputs))
+          .setNews(struct(news))
+          .setPreview(preview),
+      );
+      return { id: resource.id, inputs: news, outs: plainOf(answer.getProperties()) };
+    },
+    async read(name, resource) {
+      const answer = await call<provproto.ReadResponse>(
+        "read",
+        new provproto.ReadRequest()
+          .setId(resource.id)
+          .setUrn(pluginUrn(name))
+          .setProperties(struct(resource.outs))
+          .setInputs(struct(resource.inputs)),
+      );
+      if (answer.getId() === "") return undefined;
+      return {
+        id: answer.getId(),
+        inputs: plainOf(answer.getInputs()),
+        outs: plainOf(answer.getProperties()),
+      };
+    },
+    async delete(name, resource) {
+      await call(
+        "delete",
+        new provproto.DeleteRequest()
+          .setId(resource.id)
+          .setUrn(pluginUrn(name))
+          .setProperties(struct(resource.outs))
+          .setOldInputs(struct(resource.inputs)),
+      );
+    },
+    async close() {
+      client.close();
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill();
+        await exited;
+      }
+    },
+  };
+  return session;
+}
