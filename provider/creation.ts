@@ -187,6 +187,8 @@ function nameTaken(inputs: TokenInputs, tokenId?: string): Error {
   const which = tokenId === undefined ? "" : ` (${tokenId})`;
   return new Error(
     `A token named "${inputs.name}"${which} already exists in registry ${inputs.registryId} (names are unique per registry). ` +
-      "Choose another name, omit `name` to get a generated one, or delete the existing token.",
+      "Choose another name, omit `name` to get a generated one, or delete the existing token. " +
+      "If it is this resource's own token being replaced (`pulumi up --replace`), set the resource option " +
+      "`deleteBeforeReplace: true`.",
   );
 }

@@ -10,6 +10,7 @@ import type * as ProviderProto from "@pulumi/pulumi/proto/provider_pb";
 import type * as PluginProto from "@pulumi/pulumi/proto/plugin_pb";
 import type * as EmptyProto from "google-protobuf/google/protobuf/empty_pb";
 import type * as StructProto from "google-protobuf/google/protobuf/struct_pb";
+import { warnUser } from "../engineLog";
 import { withUnsetAsNull } from "../mapping";
 import { sdkRequire } from "../sdkModules";
 import { namePrefixFrom } from "../naming";
@@ -156,6 +157,14 @@ const implementation = {
     if (!result.id) return response;
     // A refresh keeps the declared inputs (drift is restored by the next up); an import reports the token's.
     const inputs = (result.inputs as unknown as Props | undefined) ?? plain(request.getInputs());
+    if (result.inputs !== undefined) {
+      // Said once, at the import: every later refresh keeps the empty password without a word.
+      await warnUser(
+        `RegistryToken ${String(inputs.name)} (${request.getId()}) was imported: its password is empty, because ` +
+          "the API shows a password only when a token is created. Rotate it (rotationTriggers, or " +
+          "`pulumi up --replace`) when you need one.",
+      );
+    }
     return response.setProperties(outputs(result.props as unknown as Props)).setInputs(toStruct(inputs));
   }),
   update: unary(async (request: ProviderProto.UpdateRequest) => {

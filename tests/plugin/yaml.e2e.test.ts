@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
-import { writeFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createProjectSandbox, type ProjectSandbox } from "../../scripts/projectSandbox";
@@ -21,8 +21,23 @@ function yamlHostDir(): string {
   return out.trim().split("\n").pop()!;
 }
 
+/** What a test changes in the program. */
+interface ProgramShape {
+  /** An explicit token name; otherwise one is generated from the resource name. */
+  name?: string;
+  /** The `deleteBeforeReplace` resource option. */
+  deleteBeforeReplace?: boolean;
+  /** More entries of `resources:` (already indented by two spaces), e.g. what `pulumi import` generated. */
+  moreResources?: string;
+}
+
 /** A Pulumi YAML program using the plugin from this repository's `bin/`. */
-function program(yamlHost: string): string {
+function program(yamlHost: string, shape: ProgramShape = {}): string {
+  const name = shape.name === undefined ? "" : `\n      name: ${shape.name}`;
+  const options =
+    shape.deleteBeforeReplace === undefined
+      ? ""
+      : `\n    options:\n      deleteBeforeReplace: ${shape.deleteBeforeReplace}`;
   return `name: yaml-tokens
 runtime: yaml
 plugins:
@@ -39,30 +54,46 @@ resources:
   pull:
     type: ${TYPE}
     properties:
-      registryId: \${registryId}
+      registryId: \${registryId}${name}
       status: enabled
       scopes:
         - name: "*"
           type: repository
-          actions: [pull]
-outputs:
+          actions: [pull]${options}
+${shape.moreResources ?? ""}outputs:
   name: \${pull.name}
   status: \${pull.status}
   password: \${pull.password}
 `;
 }
 
+/** The `resources:` entries of a YAML program that `pulumi import --out` wrote, to paste into ours. */
+function resourceEntries(generated: string): string {
+  const lines = generated.split("\n");
+  const start = lines.indexOf("resources:");
+  if (start < 0) throw new Error(`no resources: section in the generated program:\n${generated}`);
+  const entries: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line !== "" && !line.startsWith(" ")) break;
+    entries.push(line);
+  }
+  return `${entries.join("\n").trimEnd()}\n`;
+}
+
 describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plugin (real CLI)", function () {
   this.timeout(600_000);
   let emulator: RunningEmulator;
   let project: ProjectSandbox;
+  let yamlHost: string;
+  const write = (shape: ProgramShape = {}) =>
+    writeFileSync(path.join(project.projectDir, "Pulumi.yaml"), program(yamlHost, shape));
 
   before(async function () {
     requirePulumi();
-    const yamlHost = yamlHostDir();
+    yamlHost = yamlHostDir();
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "yaml" }] });
     project = createProjectSandbox("yaml-plugin", { files: [], links: [] });
-    writeFileSync(path.join(project.projectDir, "Pulumi.yaml"), program(yamlHost));
+    write();
     await project.pulumi(["stack", "init", "dev"]);
     await project.pulumi(["config", "set", "registryId", registryId()]);
     await project.pulumi(["config", "set", "ionos-registry-token:endpoint", emulator.url]);
@@ -115,7 +146,49 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     await project.pulumi(["preview", "--expect-no-changes"]);
   });
 
-  it("plain `pulumi import` adopts a token made elsewhere (password empty); destroy deletes what the stack has", async () => {
+  it("renames: a new name replaces the token (create first), the new password a secret again", async () => {
+    const old = live()[0];
+    const before = (await outputs(true)).password;
+    write({ name: "yaml-pull" });
+    const preview = await project.pulumi(["preview"]);
+    expect(preview.stdout).to.match(
+      /\+-\s+ionos-registry-token:index:RegistryToken\s+pull\s+replace\s+\[diff: ~name\]/,
+    );
+    emulator.clearRequests();
+    await project.pulumi(["up", "--yes"]);
+    expect(writes()).to.deep.equal(["POST 201", "DELETE 204"]);
+    const [token] = live();
+    expect(token.properties.name).to.equal("yaml-pull");
+    expect(token.id).to.not.equal(old.id);
+    const shown = await outputs();
+    expect(shown).to.include({ name: "yaml-pull", password: "[secret]" });
+    const password = (await outputs(true)).password;
+    expect(password).to.not.equal(before);
+    expect((await project.pulumi(["stack", "export"])).stdout).to.not.include(password);
+  });
+
+  it("`up --replace` of a chosen name: refused by the registry (named, nothing changed) unless deleteBeforeReplace is set", async () => {
+    const urn = (await project.pulumi(["stack", "--show-urns"])).stdout.match(/urn:pulumi:\S+::pull\b/)![0];
+    const [token] = live();
+    // The engine orders a forced replacement by the resource option alone (it asks no provider), so without
+    // the option it creates first, and the name is still taken.
+    emulator.clearRequests();
+    const refused = await project.pulumi(["up", "--yes", "--replace", urn]).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refused).to.include('A token named "yaml-pull"').and.include("deleteBeforeReplace");
+    expect(writes()).to.deep.equal(["POST 409"]);
+    expect(live().map((t) => t.id)).to.deep.equal([token.id]);
+    write({ name: "yaml-pull", deleteBeforeReplace: true });
+    emulator.clearRequests();
+    await project.pulumi(["up", "--yes", "--replace", urn]);
+    expect(writes()).to.deep.equal(["DELETE 204", "POST 201"]);
+    expect(live().map((t) => t.properties.name)).to.deep.equal(["yaml-pull"]);
+    await project.pulumi(["preview", "--expect-no-changes"]);
+  });
+
+  it("plain `pulumi import` adopts a token made elsewhere (password empty, said once); its generated program previews no change; destroy deletes what the stack has", async () => {
     const made = emulator.admin.listTokens(registryId());
     expect(made).to.have.length(1);
     // A second actor's token, adopted by ID.
@@ -127,7 +200,8 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     expect(other.status).to.equal(201);
     const otherId = other.json.id as string;
     emulator.clearRequests();
-    await project.pulumi([
+    const generated = path.join(project.projectDir, "adopted.yaml");
+    const imported = await project.pulumi([
       "import",
       TYPE,
       "adopted",
@@ -135,8 +209,22 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
       "--yes",
       "--protect=false",
       "--out",
-      path.join(project.projectDir, "adopted.yaml"),
+      generated,
     ]);
+    expect(writes()).to.deep.equal([]);
+    // The import's summary says it once (the engine reads the token at its preview too, and shows each
+    // warning as it happens and again in its summary); later refreshes keep the empty password silently.
+    const summary = imported.stdout.slice(imported.stdout.lastIndexOf("Diagnostics:"));
+    expect(summary.match(/made-elsewhere[^\n]*password is empty/g), imported.stdout).to.have.length(1);
+    const refreshed = await project.pulumi(["refresh", "--yes"]);
+    expect(refreshed.stdout).to.not.include("password is empty");
+    // The program `pulumi import` generated, pasted into ours as a user would: it declares the token as it is.
+    write({
+      name: "yaml-pull",
+      deleteBeforeReplace: true,
+      moreResources: resourceEntries(readFileSync(generated, "utf8")),
+    });
+    await project.pulumi(["preview", "--expect-no-changes"]);
     expect(writes()).to.deep.equal([]);
     const state = JSON.parse((await project.pulumi(["stack", "export"])).stdout) as {
       deployment: { resources: Array<{ urn: string; outputs?: Record<string, unknown> }> };
