@@ -1,6 +1,7 @@
 /**
  * What every bench section shares: an emulator plus one configured Pulumi dynamic-provider host, the inputs
- * the engine would send for a token, a bounded concurrency pool, and a clock.
+ * the engine would send for a token, a bounded concurrency pool, and a clock. The plugin-mode counterpart of
+ * the host environment is in `pluginHarness.ts`.
  */
 import { randomBytes } from "crypto";
 import { readFileSync } from "fs";
@@ -52,12 +53,7 @@ export async function startBenchEnv(
   registered: RegisteredToken,
   options: BenchEnvOptions = {},
 ): Promise<BenchEnv> {
-  const apiToken = `bench-${randomBytes(12).toString("hex")}`;
-  const emulator = await startEmulator({
-    credentials: { token: apiToken },
-    registries: [{ name: "bench" }],
-    faults: options.faults ?? {},
-  });
+  const { emulator, apiToken } = await startBenchEmulator(options.faults);
   let host: ProviderHost;
   try {
     host = await startProviderHost({ cwd: options.hostCwd });
@@ -91,6 +87,22 @@ export async function startBenchEnv(
       await emulator.close();
     },
   };
+}
+
+/**
+ * Starts the emulator every section measures against: loopback, one registry, a random API token, `faults`.
+ * Both modes use it, so their request logs and latencies are alike.
+ */
+export async function startBenchEmulator(
+  faults: FaultOptions = {},
+): Promise<{ emulator: RunningEmulator; apiToken: string }> {
+  const apiToken = `bench-${randomBytes(12).toString("hex")}`;
+  const emulator = await startEmulator({
+    credentials: { token: apiToken },
+    registries: [{ name: "bench" }],
+    faults,
+  });
+  return { emulator, apiToken };
 }
 
 /** Outcome of {@link runPool}. */

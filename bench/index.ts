@@ -1,14 +1,16 @@
 /**
- * `npm run bench [-- --quick]`: measures what each lifecycle step of `RegistryToken` costs, through Pulumi's
- * own dynamic-provider host against the emulator, prints a table, writes `bench/results.json`, and exits
- * non-zero when a budget is missed. `--quick` (for CI) runs the scale section with N = 100 only and shortens
- * the rate-limit run.
+ * `npm run bench [-- --quick]`: measures what each lifecycle step of `RegistryToken` costs against the
+ * emulator in both modes — through Pulumi's own dynamic-provider host, and through the provider plugin over
+ * gRPC — prints a table and the two modes side by side, writes `bench/results.json`, and exits non-zero when a
+ * budget is missed. `--quick` (for CI) runs the scale sections with N = 100 only and shortens the rate-limit
+ * run.
  */
 import { cpus, loadavg } from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../tests/support/providerHost";
 import { registerToken } from "../tests/support/serializedProvider";
 import { measureColdStart } from "./coldStart";
+import { compareModes, renderComparison, type ComparisonInput } from "./compare";
 import { nowMs } from "./harness";
 import { measureProviderSize } from "./providerSize";
 import { measureRateLimit } from "./rateLimit";
@@ -20,8 +22,9 @@ import {
   type Row,
   type SectionResult,
 } from "./report";
-import { measureRequests } from "./requests";
-import { measureScale } from "./scale";
+import { measurePluginRequests, measureRequests } from "./requests";
+import { measurePluginScale, measureScale } from "./scale";
+import { measureStateSizes } from "./stateSize";
 
 /** What a run measures; `--quick` picks the smaller plan. */
 interface Plan {
@@ -86,24 +89,43 @@ async function main(argv: string[]): Promise<number> {
     scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
   });
   const requests = await run("requests", () => measureRequests(registered));
+  const pluginRequests = await run("pluginRequests", () => measurePluginRequests(registered));
   if (requests) await run("providerSize", () => measureProviderSize(registered, requests.sample));
+  const state =
+    requests && pluginRequests
+      ? await run("stateSize", async () =>
+          measureStateSizes(registered, requests.sample, pluginRequests.sample),
+        )
+      : undefined;
   await run("coldStart", () => measureColdStart(registered, plan.coldStarts));
+  const scale: ComparisonInput["scale"][number][] = [];
   for (const n of plan.scaleSizes) {
-    await run(`scale${n}`, () =>
+    // The two modes of one N run back to back, so that the machine's load drifts as little as possible between
+    // the figures the summary compares.
+    const options = { n, latencyMs: 20, concurrency: 16 };
+    const dynamic = await run(`scale${n}`, () =>
       measureScale(registered, {
-        n,
-        latencyMs: 20,
-        concurrency: 16,
+        ...options,
         ...(n === REFRESH_BUDGET.n ? { refreshBudgetRatio: REFRESH_BUDGET.ratio } : {}),
       }),
     );
+    const plugin = await run(`pluginScale${n}`, () => measurePluginScale(registered, options));
+    scale.push({ n, dynamic, plugin });
   }
   await run("rateLimit", () => measureRateLimit(registered, { ...plan.rateLimit, concurrency: 16 }));
+  const comparison = compareModes({
+    requests: { dynamic: requests?.counts, plugin: pluginRequests?.counts },
+    state,
+    scale,
+  });
+  sections.comparison = comparison;
 
   const totalMs = nowMs() - started;
   const load = { before: loadBefore, after: loadavg()[0] };
   const failed = budgets.filter((b) => !b.pass);
-  process.stdout.write(`\n${renderTable(rows)}\n\nBudgets:\n${renderBudgets(budgets)}\n`);
+  process.stdout.write(`\n${renderTable(rows)}\n`);
+  process.stdout.write(`\nDynamic and plugin mode, same run:\n${renderComparison(comparison)}\n`);
+  process.stdout.write(`\nBudgets:\n${renderBudgets(budgets)}\n`);
   if (plan.mode === "quick")
     process.stdout.write(`(quick mode: the N = ${REFRESH_BUDGET.n} refresh budget is not measured)\n`);
   process.stdout.write(

@@ -59,8 +59,13 @@ export function renderTable(rows: readonly Row[]): string {
     r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}×`,
     r.pass === undefined ? "" : r.pass ? "pass" : "FAIL",
   ]);
+  return renderColumns(header, cells);
+}
+
+/** Renders a header and rows of cells as fixed-width, left-aligned columns under a rule. */
+export function renderColumns(header: readonly string[], cells: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]): string =>
+  const line = (c: readonly string[]): string =>
     c
       .map((v, i) => v.padEnd(widths[i]))
       .join("  ")
@@ -81,5 +86,9 @@ export function renderBudgets(budgets: readonly Budget[]): string {
 
 /** Writes the whole run as pretty JSON. */
 export function writeResults(file: string, results: unknown): void {
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  // The sample tokens carry the emulator's passwords; a results file is shared and pasted into notes, so it
+  // keeps only whether there was one.
+  const redacted = (key: string, value: unknown) =>
+    key === "password" && value !== null && value !== "" ? "[redacted]" : value;
+  writeFileSync(file, `${JSON.stringify(results, redacted, 2)}\n`);
 }
