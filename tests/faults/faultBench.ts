@@ -1,70 +1,81 @@
 /**
  * The fault suites' bench: one emulator whose timestamps never repeat, a {@link PasswordWitness} in front of
- * it, a slow-answer proxy in front of that, the provider host under test (short timeouts, behind both
- * proxies), and a second, steady host (default timeouts, behind the witness only). The steady host sets cases
- * up without tripping over the short timeouts on a loaded machine, and plays the other stack of a race.
+ * it, a slow-answer proxy in front of that, the provider under test (short timeouts, behind both proxies),
+ * and a second, steady provider (default timeouts, behind the witness only), both in the same mode. The
+ * steady one sets cases up without tripping over the short timeouts on a loaded machine, and plays the other
+ * stack of a race. Each is one process for the whole suite, in either mode: the cases run through it at once.
  */
+import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { RegistryTokenArgs } from "../../provider";
-import { startHostSession, type HostResource, type HostSession } from "../support/hostSession";
-import { startProviderHost, type ProviderHost } from "../support/providerHost";
+import type { HostResource } from "../support/hostSession";
+import { startDriver, type Mode, type ModeDriver, type Transcript } from "../support/modes";
 import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
 import { REQUEST_TIMEOUT_MS, RETRY_BUDGET_MS } from "./faultKinds";
 import { distinctSecondsClock, startPasswordWitness, type PasswordWitness } from "./passwordWitness";
 
 /** A running bench; close it with {@link FaultBench.close}. */
 export interface FaultBench {
-  /** The emulator and the host under test. */
-  session: HostSession;
+  mode: Mode;
+  emulator: RunningEmulator;
+  /** The provider under test. */
+  driver: ModeDriver;
   proxy: SlowAnswerProxy;
   witness: PasswordWitness;
-  /** The steady host: another stack, or the engine that set a case up before the faults. */
-  steady: ProviderHost;
-  /** check → create through the steady host, as that stack's `pulumi up` would. */
+  /** The steady provider: another stack, or the engine that set a case up before the faults. */
+  steady: ModeDriver;
+  /** check → create through the steady provider, as that stack's `pulumi up` would. */
   upSteady(args: RegistryTokenArgs): Promise<HostResource>;
-  /** Everything both hosts printed, for leak scans. */
-  hostOutput(): string;
+  /** Everything both providers printed (and, for the plugin, every gRPC error), for leak scans. */
+  transcripts(): Transcript[];
   close(): Promise<void>;
 }
 
-/** Starts a bench whose emulator accepts only `apiToken`, and both hosts configured with it. */
-export async function startFaultBench(apiToken: string): Promise<FaultBench> {
-  const parts: { witness?: PasswordWitness; proxy?: SlowAnswerProxy } = {};
-  const session = await startHostSession({
-    emulator: { credentials: { token: apiToken }, registries: [], clock: distinctSecondsClock() },
-    config: {
-      "ionoscloud:token": apiToken,
-      "ionos-registry-token:requestTimeoutMs": String(REQUEST_TIMEOUT_MS),
-      "ionos-registry-token:retryBudgetMs": String(RETRY_BUDGET_MS),
-    },
-    endpoint: async (emulator) => {
-      parts.witness = await startPasswordWitness(emulator.url);
-      parts.proxy = await startSlowAnswerProxy(parts.witness.url);
-      return parts.proxy.url;
-    },
+/** Starts a bench in `mode` whose emulator accepts only `apiToken`, and both providers configured with it. */
+export async function startFaultBench(apiToken: string, mode: Mode): Promise<FaultBench> {
+  const emulator = await startEmulator({
+    credentials: { token: apiToken },
+    registries: [],
+    clock: distinctSecondsClock(),
   });
-  const witness = parts.witness as PasswordWitness;
-  const proxy = parts.proxy as SlowAnswerProxy;
-  const steady = await startProviderHost();
-  await steady.configure({ "ionoscloud:endpoint": witness.url, "ionoscloud:token": apiToken });
-  return {
-    session,
-    proxy,
-    witness,
-    steady,
-    async upSteady(args) {
-      const { inputs, failures } = await steady.check({}, await session.program(args));
-      if (failures.length > 0) throw new Error(`check failed: ${JSON.stringify(failures)}`);
-      const { id, properties } = await steady.create(inputs);
-      return { id, inputs, outs: properties };
-    },
-    hostOutput: () => `${session.host.output()}\n${steady.output()}`,
-    async close() {
-      await steady.close();
-      await session.close();
-      await proxy.close();
-      await witness.close();
-    },
-  };
+  const started: Array<{ close(): Promise<void> }> = [emulator];
+  try {
+    const witness = await startPasswordWitness(emulator.url);
+    started.unshift(witness);
+    const proxy = await startSlowAnswerProxy(witness.url);
+    started.unshift(proxy);
+    const driver = await startDriver(mode, {
+      settings: {
+        token: apiToken,
+        endpoint: proxy.url,
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+        retryBudgetMs: RETRY_BUDGET_MS,
+      },
+    });
+    started.unshift(driver);
+    const steady = await startDriver(mode, { settings: { token: apiToken, endpoint: witness.url } });
+    started.unshift(steady);
+    const labelled = (who: string, d: ModeDriver) =>
+      d.transcripts().map((t) => ({ source: `${who}: ${t.source}`, text: t.text }));
+    return {
+      mode,
+      emulator,
+      driver,
+      proxy,
+      witness,
+      steady,
+      upSteady: (args) => steady.up(args),
+      transcripts: () => [...labelled("under test", driver), ...labelled("steady", steady)],
+      close: () => closeAll(started),
+    };
+  } catch (error) {
+    await closeAll(started);
+    throw error;
+  }
+}
+
+/** Closes in order: the providers before the proxies they talk through, the emulator last. */
+async function closeAll(parts: ReadonlyArray<{ close(): Promise<void> }>): Promise<void> {
+  for (const part of parts) await part.close();
 }
 
 /**
@@ -89,14 +100,14 @@ export async function inBatches<T>(
  * the registry goes away with whatever it holds.
  */
 export async function warmUp(bench: FaultBench): Promise<void> {
-  const { session } = bench;
-  const registryId = session.emulator.admin.createRegistry("warm-up").id;
+  const { driver, emulator } = bench;
+  const registryId = emulator.admin.createRegistry("warm-up").id;
   try {
-    const token = await session.up({ registryId, namePrefix: "warm" });
-    await session.host.read(token.id, token.outs, token.inputs);
-    await session.host.delete(token.id, token.outs);
+    const token = await driver.up({ registryId, namePrefix: "warm" });
+    await driver.read(token);
+    await driver.delete(token);
   } catch {
     // Nothing to do: the cases start from their own registries.
   }
-  session.emulator.admin.deleteRegistry(registryId);
+  emulator.admin.deleteRegistry(registryId);
 }

@@ -104,9 +104,10 @@ export async function startHostSession(options: HostSessionOptions = {}): Promis
 /**
  * The inputs `RegistryToken` registers for plain (non-Output) arguments, without Pulumi's mocks. (The class
  * also derives a `namePrefix` from the resource name when neither `name` nor `namePrefix` is given; without
- * either, `check` falls back to the prefix `token`.)
+ * either, `check` falls back to the prefix `token`.) Exported for the plugin-mode driver (modes.ts), whose
+ * programs send the same inputs without `__provider`.
  */
-function plainInputs(args: RegistryTokenArgs): Props {
+export function plainInputs(args: RegistryTokenArgs | Props): Props {
   const inputs: Props = {};
   for (const [key, value] of Object.entries(args)) if (value !== undefined) inputs[key] = value;
   return inputs;

@@ -46,6 +46,22 @@ export interface PluginDiff {
   diffs: string[];
 }
 
+/** A check's answer: the checked inputs, and the failures (empty when the inputs are valid). */
+export interface PluginCheck {
+  inputs: Props;
+  failures: Array<{ property: string; reason: string }>;
+}
+
+/** Options of {@link startPluginSession}. */
+export interface PluginSessionOptions {
+  /**
+   * Keep what the plugin writes to stderr (see {@link PluginSession.output}) instead of passing it through to
+   * the test's own stderr: the leak-scanning suites must read every byte the plugin printed.
+   * @default false
+   */
+  captureStderr?: boolean;
+}
+
 /** A running plugin and a client over its gRPC port. */
 export interface PluginSession {
   child: ChildProcess;
@@ -56,6 +72,8 @@ export interface PluginSession {
   configure(config: Record<string, string>): Promise<void>;
   /** Check: the checked inputs, or throws listing the failures (`property: reason`). */
   check(name: string, news: Props, olds?: Props): Promise<Props>;
+  /** Check, answering the failures instead of throwing on them (to test the failures themselves). */
+  checkAnswer(name: string, news: Props, olds?: Props): Promise<PluginCheck>;
   /** Check → create, as `pulumi up` does for a new resource. */
   up(name: string, news: Props): Promise<PluginResource>;
   /** Create of checked inputs (`preview` answers without API calls). */
@@ -65,6 +83,8 @@ export interface PluginSession {
   /** Read (refresh); `undefined` when the provider says the resource is gone. */
   read(name: string, resource: PluginResource): Promise<PluginResource | undefined>;
   delete(name: string, resource: PluginResource): Promise<void>;
+  /** What the plugin wrote to stderr so far; empty unless started with `captureStderr`. */
+  output(): string;
   /** Closes the client and stops the plugin. */
   close(): Promise<void>;
 }
@@ -76,12 +96,17 @@ const plainOf = (value: Struct | undefined): Props => (value?.toJavaScript() ?? 
  * Spawns the plugin with an (unused) engine address, as the engine does, and waits for the port it prints.
  * `IONOS_*` variables are removed from its environment unless given in `env`, so only Configure counts.
  */
-export async function startPluginSession(env: Record<string, string> = {}): Promise<PluginSession> {
+export async function startPluginSession(
+  env: Record<string, string> = {},
+  options: PluginSessionOptions = {},
+): Promise<PluginSession> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IONOS_")));
   const child = spawn(PLUGIN_PATH, ["127.0.0.1:1"], {
     env: { ...base, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", options.captureStderr ? "pipe" : "inherit"],
   });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const port = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", (line) => resolve(line.trim()));
     child.once("exit", (code) => reject(new Error(`plugin exited with ${code}`)));
@@ -106,13 +131,20 @@ export async function startPluginSession(env: Record<string, string> = {}): Prom
       await call("configure", request);
     },
     async check(name, news, olds = {}) {
+      const { inputs, failures } = await session.checkAnswer(name, news, olds);
+      const listed = failures.map((f) => `${f.property}: ${f.reason}`);
+      if (listed.length > 0) throw new Error(`check failed: ${listed.join("; ")}`);
+      return inputs;
+    },
+    async checkAnswer(name, news, olds = {}) {
       const answer = await call<provproto.CheckResponse>(
         "check",
         new provproto.CheckRequest().setUrn(pluginUrn(name)).setOlds(struct(olds)).setNews(struct(news)),
       );
-      const failures = answer.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`);
-      if (failures.length > 0) throw new Error(`check failed: ${failures.join("; ")}`);
-      return plainOf(answer.getInputs());
+      return {
+        inputs: plainOf(answer.getInputs()),
+        failures: answer.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+      };
     },
     async create(name, inputs, preview = false) {
       const answer = await call<provproto.CreateResponse>(
@@ -185,6 +217,7 @@ export async function startPluginSession(env: Record<string, string> = {}): Prom
           .setOldInputs(struct(resource.inputs)),
       );
     },
+    output: () => stderr,
     async close() {
       client.close();
       if (child.exitCode === null) {
