@@ -2,16 +2,26 @@
 import { HttpClient } from "./client/http";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { TokensApi } from "./client/tokens";
-import { authorizationHeader, resolveSettings, secretForms, type ConfigReader } from "./settings";
+import {
+  authorizationHeader,
+  resolveSettings,
+  secretForms,
+  type ConfigKeys,
+  type ConfigReader,
+} from "./settings";
 import { USER_AGENT } from "./version";
 
 /**
  * A tokens API client for the settings that `config` (the stack config, when there is one) and `env` resolve
  * to: endpoint, credentials, timeout and retry budget. Throws a `SettingsError` naming what to set when
- * credentials are missing.
+ * credentials are missing. `configKeys`: the config keys of the user's mode (the dynamic provider's by default).
  */
-export function tokensApiFor(config: ConfigReader, env: NodeJS.ProcessEnv): TokensApi {
-  const settings = resolveSettings(config, env);
+export function tokensApiFor(
+  config: ConfigReader,
+  env: NodeJS.ProcessEnv,
+  configKeys?: ConfigKeys,
+): TokensApi {
+  const settings = resolveSettings(config, env, configKeys);
   const http = new HttpClient({
     baseUrl: settings.baseUrl,
     authorization: authorizationHeader(settings.credentials),

@@ -18,13 +18,15 @@ import {
 import { withUnsetAsNull } from "./mapping";
 import { warnUser } from "./engineLog";
 import { deleteToken, readToken, updateToken } from "./operations";
-import { currentTime, type ConfigReader } from "./settings";
+import { currentTime, type ConfigKeys, type ConfigReader } from "./settings";
 import type { TokenInputs, TokenOutputs } from "./types";
 import { checkTokenInputs } from "./validate";
 
 /** What one provider instance keeps at run time: how to read the stack config, and its API client. */
 interface ProviderState {
   config?: ConfigReader;
+  /** The config keys the instance's mode reads (messages name them); the dynamic provider's by default. */
+  configKeys?: ConfigKeys;
   api?: TokensApi;
 }
 
@@ -44,11 +46,19 @@ function stateOf(provider: object): ProviderState {
   return state;
 }
 
-/** `configure`: remembers how to read the stack config. Settings are resolved lazily, so `check`/`diff` never need them. */
-export async function configure(provider: object, req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+/**
+ * `configure`: remembers how to read the stack config. Settings are resolved lazily, so `check`/`diff` never
+ * need them. `configKeys`: the keys the caller's mode reads (the plugin's differ from the dynamic provider's).
+ */
+export async function configure(
+  provider: object,
+  req: pulumi.dynamic.ConfigureRequest,
+  configKeys?: ConfigKeys,
+): Promise<void> {
   const config = req.config;
   const state = stateOf(provider);
   state.config = (key) => config.get(key);
+  state.configKeys = configKeys;
   // New settings need a new client; the old one's keep-alive sockets are released.
   state.api?.close();
   state.api = undefined;
@@ -142,6 +152,6 @@ export { deleteOperation as delete };
 /** The API client of a provider instance, built on first use from config (when `configure` ran) and the environment. */
 function tokensApi(provider: object): TokensApi {
   const state = stateOf(provider);
-  state.api ??= tokensApiFor(state.config ?? (() => undefined), process.env);
+  state.api ??= tokensApiFor(state.config ?? (() => undefined), process.env, state.configKeys);
   return state.api;
 }

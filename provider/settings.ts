@@ -26,7 +26,14 @@ export interface ProviderSettings {
 /** Reads one setting by full key (`ionoscloud:token`); Pulumi's `req.config.get` fits. */
 export type ConfigReader = (key: string) => string | undefined;
 
-/** The settings this provider reads: stack config key, then environment variable. */
+/** The settings this provider reads, by name. */
+export type SettingName =
+  "token" | "username" | "password" | "endpoint" | "requestTimeoutMs" | "retryBudgetMs";
+
+/** The stack config key of each setting: the modes read the same settings under different keys. */
+export type ConfigKeys = Readonly<Record<SettingName, string>>;
+
+/** The settings this provider reads: stack config key (dynamic provider), then environment variable. */
 export const SETTING_SOURCES = {
   token: ["ionoscloud:token", "IONOS_TOKEN"],
   username: ["ionoscloud:username", "IONOS_USERNAME"],
@@ -35,6 +42,26 @@ export const SETTING_SOURCES = {
   requestTimeoutMs: ["ionos-registry-token:requestTimeoutMs", "IONOS_REGISTRY_TOKEN_TIMEOUT_MS"],
   retryBudgetMs: ["ionos-registry-token:retryBudgetMs", "IONOS_REGISTRY_TOKEN_RETRY_BUDGET_MS"],
 } as const;
+
+/** The dynamic provider's config keys: the official IONOS provider's `ionoscloud:*`, and the package's own. */
+export const DYNAMIC_CONFIG_KEYS: ConfigKeys = {
+  token: SETTING_SOURCES.token[0],
+  username: SETTING_SOURCES.username[0],
+  password: SETTING_SOURCES.password[0],
+  endpoint: SETTING_SOURCES.endpoint[0],
+  requestTimeoutMs: SETTING_SOURCES.requestTimeoutMs[0],
+  retryBudgetMs: SETTING_SOURCES.retryBudgetMs[0],
+};
+
+/** The plugin's provider config keys (`ionos-registry-token:<setting>`), as its schema declares them. */
+export const PLUGIN_CONFIG_KEYS: ConfigKeys = {
+  token: "ionos-registry-token:token",
+  username: "ionos-registry-token:username",
+  password: "ionos-registry-token:password",
+  endpoint: "ionos-registry-token:endpoint",
+  requestTimeoutMs: "ionos-registry-token:requestTimeoutMs",
+  retryBudgetMs: "ionos-registry-token:retryBudgetMs",
+};
 
 /**
  * A configuration mistake (an `Error` named `SettingsError`); its message says which keys or variables to set,
@@ -49,15 +76,17 @@ export function settingsError(message: string): Error {
 /**
  * Resolves the provider settings from stack config, falling back to the environment. Throws a
  * `SettingsError` when credentials are missing or incomplete, a number is malformed, or credentials would
- * travel over plain `http://` to anything but a loopback address.
+ * travel over plain `http://` to anything but a loopback address. Messages name the keys of `configKeys`,
+ * the ones the user's mode reads.
  */
 export function resolveSettings(
   config: ConfigReader,
   env: Record<string, string | undefined>,
+  configKeys: ConfigKeys = DYNAMIC_CONFIG_KEYS,
 ): ProviderSettings {
   const clean = (value: string | undefined) =>
     value === undefined || value.trim() === "" ? undefined : value.trim();
-  const fromConfig = (name: keyof typeof SETTING_SOURCES) => clean(config(SETTING_SOURCES[name][0]));
+  const fromConfig = (name: SettingName) => clean(config(configKeys[name]));
   const fromEnv = (name: keyof typeof SETTING_SOURCES) => clean(env[SETTING_SOURCES[name][1]]);
   const read = (name: keyof typeof SETTING_SOURCES) => fromConfig(name) ?? fromEnv(name);
   // Credentials come as a set from one source: any in stack config win over all in the environment, so an
@@ -66,8 +95,12 @@ export function resolveSettings(
   const CREDENTIALS = ["token", "username", "password"] as const;
   const fromStack = CREDENTIALS.some((name) => fromConfig(name) !== undefined);
   const source = fromStack ? fromConfig : fromEnv;
-  const keyOf = (name: (typeof CREDENTIALS)[number]) => SETTING_SOURCES[name][fromStack ? 0 : 1];
-  const credentials = resolveCredentials(source("token"), source("username"), source("password"), keyOf);
+  const keyOf = (name: (typeof CREDENTIALS)[number]) =>
+    fromStack ? configKeys[name] : SETTING_SOURCES[name][1];
+  const credentials = resolveCredentials(
+    { token: source("token"), username: source("username"), password: source("password") },
+    { keyOf, fromStack, configKeys },
+  );
   const used = (
     credentials.kind === "token" ? (["token"] as const) : (["username", "password"] as const)
   ).map(keyOf);
@@ -93,12 +126,20 @@ export function resolveSettings(
   };
 }
 
+/** How {@link resolveCredentials} names keys in its messages. */
+interface CredentialNaming {
+  /** The key or variable a credential was read from. */
+  keyOf: (name: "token" | "username" | "password") => string;
+  /** Whether the credentials came from the stack config. */
+  fromStack: boolean;
+  configKeys: ConfigKeys;
+}
+
 function resolveCredentials(
-  token: string | undefined,
-  username: string | undefined,
-  password: string | undefined,
-  keyOf: (name: "token" | "username" | "password") => string,
+  found: { token?: string; username?: string; password?: string },
+  { keyOf, fromStack, configKeys }: CredentialNaming,
 ): Credentials {
+  const { token, username, password } = found;
   if (token) return { kind: "token", token };
   if (username && password) return { kind: "basic", username, password };
   if (username || password) {
@@ -106,20 +147,19 @@ function resolveCredentials(
     const [missing, present] = username
       ? (["password", "username"] as const)
       : (["username", "password"] as const);
-    const stack = keyOf(present).startsWith("ionoscloud:");
     throw settingsError(
       `IONOS credentials are incomplete: ${keyOf(present)} is set but ${keyOf(missing)} is missing` +
-        (stack
+        (fromStack
           ? ` (set it in the stack config: credentials are read as a set, and the stack config's win over the ` +
             `environment, so ${SETTING_SOURCES[missing][1]} is not used)`
           : ""),
     );
   }
   throw settingsError(
-    "IONOS credentials are missing: set a token with `pulumi config set --secret ionoscloud:token <token>` " +
+    `IONOS credentials are missing: set a token with \`pulumi config set --secret ${configKeys.token} <token>\` ` +
       "(or the IONOS_TOKEN environment variable), or a username and password with " +
-      "`pulumi config set ionoscloud:username <user>` and `pulumi config set --secret ionoscloud:password <password>` " +
-      "(or IONOS_USERNAME and IONOS_PASSWORD)",
+      `\`pulumi config set ${configKeys.username} <user>\` and ` +
+      `\`pulumi config set --secret ${configKeys.password} <password>\` (or IONOS_USERNAME and IONOS_PASSWORD)`,
   );
 }
 
@@ -142,7 +182,7 @@ export function normalizeEndpoint(endpoint: string): string {
   }
   if (url.username || url.password) {
     throw settingsError(
-      "The IONOS endpoint must not carry credentials; use ionoscloud:token or username/password",
+      "The IONOS endpoint must not carry credentials; set them as the token, or username and password, settings",
     );
   }
   const path = url.pathname.replace(/\/+$/, "");

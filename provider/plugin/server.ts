@@ -13,6 +13,7 @@ import type * as StructProto from "google-protobuf/google/protobuf/struct_pb";
 import { warnUser } from "../engineLog";
 import { withUnsetAsNull } from "../mapping";
 import { sdkRequire } from "../sdkModules";
+import { PLUGIN_CONFIG_KEYS } from "../settings";
 import { namePrefixFrom } from "../naming";
 import * as runtime from "../runtime";
 import type { TokenInputs, TokenOutputs } from "../types";
@@ -31,15 +32,8 @@ const { Empty } = sdkRequire<typeof EmptyProto>("google-protobuf/google/protobuf
 const { Struct } = sdkRequire<typeof StructProto>("google-protobuf/google/protobuf/struct_pb");
 type Struct = StructProto.Struct;
 
-/** Provider config keys (`ionos-registry-token:<key>`) and the dynamic provider's keys they stand for. */
-const CONFIG_KEYS: Record<string, string> = {
-  "ionoscloud:token": "token",
-  "ionoscloud:username": "username",
-  "ionoscloud:password": "password",
-  "ionoscloud:endpoint": "endpoint",
-  "ionos-registry-token:requestTimeoutMs": "requestTimeoutMs",
-  "ionos-registry-token:retryBudgetMs": "retryBudgetMs",
-};
+/** The provider config settings, by the short names a program sets (`ionos-registry-token:<name>`). */
+const SETTINGS = Object.values(PLUGIN_CONFIG_KEYS).map((key) => key.slice(`${PACKAGE_NAME}:`.length));
 
 /** The key of this plugin's run-time state in runtime.ts (one provider instance per plugin process). */
 const instance = {};
@@ -76,7 +70,7 @@ const implementation = {
   getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(pluginSchema())),
   checkConfig: unary(async (request: ProviderProto.CheckRequest) => {
     const news = request.getNews()?.toJavaScript() ?? {};
-    const allowed = [...Object.values(CONFIG_KEYS), "version"];
+    const allowed = [...SETTINGS, "version"];
     const response = new provproto.CheckResponse().setInputs(request.getNews());
     for (const key of Object.keys(news).filter((k) => !allowed.includes(k))) {
       response.addFailures(
@@ -89,13 +83,16 @@ const implementation = {
   }),
   configure: unary(async (request: ProviderProto.ConfigureRequest) => {
     const variables = request.getVariablesMap();
-    const read = (key: string) => {
-      const setting = CONFIG_KEYS[key];
-      return setting === undefined ? undefined : variables.get(`${PACKAGE_NAME}:config:${setting}`);
-    };
-    await runtime.configure(instance, {
-      config: { get: read, require: (key: string) => read(key) ?? "" },
-    } as never);
+    // The engine sends `ionos-registry-token:config:<name>` for the key a program sets as `ionos-registry-token:<name>`.
+    const read = (key: string) =>
+      key.startsWith(`${PACKAGE_NAME}:`)
+        ? variables.get(`${PACKAGE_NAME}:config:${key.slice(PACKAGE_NAME.length + 1)}`)
+        : undefined;
+    await runtime.configure(
+      instance,
+      { config: { get: read, require: (key: string) => read(key) ?? "" } } as never,
+      PLUGIN_CONFIG_KEYS,
+    );
     return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
   }),
   check: unary(async (request: ProviderProto.CheckRequest) => {
