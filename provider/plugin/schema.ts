@@ -74,6 +74,11 @@ const TOKEN_INFO = {
   required: ["registryId", "tokenId", "name", "status", "scopes"],
 };
 
+/** The npm name of the Node.js SDK generated from the schema. */
+export const NODEJS_SDK_PACKAGE = "ionos-registry-token-sdk";
+/** The Python package (import name) of the Python SDK generated from the schema. */
+export const PYTHON_SDK_PACKAGE = "pulumi_ionos_registry_token";
+
 /** The complete schema, as JSON text. */
 export function pluginSchema(): string {
   return JSON.stringify({
@@ -85,6 +90,13 @@ export function pluginSchema(): string {
       "rotation without downtime, safe creates and drift detection.",
     keywords: ["ionos", "container registry", "category/cloud"],
     license: "Apache-2.0",
+    // SDK names that do not pose as Pulumi's own (`@pulumi/…` is the generator's default), and versions taken
+    // from the schema, so that `pulumi package gen-sdk` (or scripts/pulumi-gen-sdk) writes SDKs of this version
+    // that ask the engine for this very plugin.
+    language: {
+      nodejs: { packageName: NODEJS_SDK_PACKAGE, respectSchemaVersion: true },
+      python: { packageName: PYTHON_SDK_PACKAGE, respectSchemaVersion: true },
+    },
     config: { variables: CONFIG },
     provider: { description: "The provider for IONOS Container Registry tokens.", inputProperties: CONFIG },
     types: {

@@ -11,7 +11,7 @@ import type { HostResource } from "../support/hostSession";
 import { startDriver, type Mode, type ModeDriver, type Transcript } from "../support/modes";
 import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
 import { REQUEST_TIMEOUT_MS, RETRY_BUDGET_MS } from "./faultKinds";
-import { distinctSecondsClock, startPasswordWitness, type PasswordWitness } from "./passwordWitness";
+import { distinctSecondsClock, startPasswordWitness, type PasswordWitness } from "../support/passwordWitness";
 
 /** A running bench; close it with {@link FaultBench.close}. */
 export interface FaultBench {

@@ -81,7 +81,7 @@ function resourceEntries(generated: string): string {
 }
 
 describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plugin (real CLI)", function () {
-  this.timeout(600_000);
+  this.timeout(1_200_000);
   let emulator: RunningEmulator;
   let project: ProjectSandbox;
   let yamlHost: string;

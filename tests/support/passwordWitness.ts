@@ -8,7 +8,7 @@
  * It sits behind the slow-answer proxy: it sees an answer the client later gives up on, but never one a
  * commit-then-fail fault replaced (the emulator sent no password then; nobody can know it).
  */
-import { startForwardingProxy } from "../support/forwardingProxy";
+import { startForwardingProxy } from "./forwardingProxy";
 
 /** A running witness. */
 export interface PasswordWitness {

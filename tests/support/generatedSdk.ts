@@ -1,0 +1,118 @@
+/**
+ * SDKs generated from the provider plugin's schema, made the way a user makes them: the schema from
+ * `pulumi package get-schema bin/pulumi-resource-ionos-registry-token`, then Pulumi's own code generators
+ * (through `scripts/pulumi-gen-sdk`, built by `scripts/ensure-sdk-gen.sh`, because `pulumi package gen-sdk` needs
+ * language hosts that cannot be built here). Also the cached Python venv with the Pulumi Python SDK
+ * (`scripts/ensure-python.sh`).
+ */
+import { execFileSync } from "child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { runCommand } from "../../scripts/projectSandbox";
+import { offlineEnv } from "../../scripts/pulumiCli";
+import { PROJECT_ROOT } from "./providerHost";
+
+/** The folder holding the plugin executable, as a project names it in `plugins.providers`. */
+export const PLUGIN_BIN_DIR = path.join(PROJECT_ROOT, "bin");
+
+/** A language the generator writes. */
+export type SdkLanguage = "nodejs" | "python";
+
+/** Runs one of our `scripts/ensure-*.sh` and returns the last line it printed (a directory). */
+function ensure(script: string): string {
+  const out = execFileSync("bash", [path.join(PROJECT_ROOT, "scripts", script)], {
+    encoding: "utf8",
+    // Progress (minutes on a cold machine) stays visible; only stdout's last line is the answer.
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const dir = out.trim().split("\n").pop();
+  if (!dir) throw new Error(`scripts/${script} printed no directory`);
+  return dir;
+}
+
+/** The `pulumi-gen-sdk` executable, built on first use (minutes with cold Go caches). */
+export function sdkGenerator(): string {
+  return path.join(ensure("ensure-sdk-gen.sh"), "pulumi-gen-sdk");
+}
+
+/** The cached venv holding the Pulumi Python SDK (and setuptools), created on first use (about a minute). */
+export function pythonVenv(): string {
+  return ensure("ensure-python.sh");
+}
+
+/**
+ * Writes the plugin's schema into `dir/schema.json` as a user gets it, `pulumi package get-schema <plugin>`:
+ * the real CLI starts the plugin and asks it over gRPC. `pulumiHome` keeps the CLI out of `~/.pulumi`.
+ * `plugin`: the executable (this repository's by default; a user's is in `node_modules/ionos-registry-token/bin`).
+ */
+export async function writePluginSchema(
+  dir: string,
+  pulumiHome: string,
+  plugin = path.join(PLUGIN_BIN_DIR, "pulumi-resource-ionos-registry-token"),
+): Promise<string> {
+  const { stdout } = await runCommand("pulumi", ["package", "get-schema", plugin], {
+    cwd: dir,
+    env: offlineEnv({ PULUMI_HOME: pulumiHome }),
+  });
+  const file = path.join(dir, "schema.json");
+  writeFileSync(file, stdout);
+  return file;
+}
+
+/** Options of {@link generateSdk}. */
+export interface GenerateSdkOptions {
+  /** The schema file ({@link writePluginSchema}). */
+  schema: string;
+  language: SdkLanguage;
+  /** Where to write the SDK. @default a new temp folder */
+  out?: string;
+  /** nodejs: an SDK installed from its folder and compiled by its postinstall, as `pulumi package add` makes. */
+  local?: boolean;
+}
+
+/** Generates an SDK from the schema; returns its folder. */
+export async function generateSdk(options: GenerateSdkOptions): Promise<string> {
+  const out = options.out ?? mkdtempSync(path.join(tmpdir(), `ionos-sdk-${options.language}-`));
+  mkdirSync(out, { recursive: true });
+  await runCommand(
+    sdkGenerator(),
+    [
+      "--schema",
+      options.schema,
+      "--language",
+      options.language,
+      "--out",
+      out,
+      ...(options.local ? ["--local"] : []),
+    ],
+    { cwd: out, env: offlineEnv() },
+  );
+  return out;
+}
+
+/**
+ * `pip install`s a generated Python SDK folder into `target` with the venv's pip. Installing is required, not a
+ * formality: the SDK reads its own version from the installed distribution's metadata (`importlib.metadata`), and
+ * imported from the bare folder it fails with PackageNotFoundError. `--target` keeps the shared venv clean (a run
+ * adds `target` to PYTHONPATH); no build isolation and no dependencies, as the venv already holds setuptools and
+ * everything the SDK requires, so installing needs no network.
+ */
+export async function pipInstallSdk(venv: string, sdkDir: string, target: string): Promise<void> {
+  await runCommand(
+    path.join(venv, "bin", "python"),
+    [
+      "-m",
+      "pip",
+      "install",
+      "--quiet",
+      "--disable-pip-version-check",
+      "--no-deps",
+      "--no-build-isolation",
+      "--target",
+      target,
+      sdkDir,
+    ],
+    { cwd: sdkDir, env: offlineEnv() },
+  );
+}
