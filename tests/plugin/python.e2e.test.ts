@@ -6,16 +6,11 @@ import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { runCommand } from "../../scripts/projectSandbox";
 import { offlineEnv } from "../../scripts/pulumiCli";
-import {
-  generateSdk,
-  PLUGIN_BIN_DIR,
-  pipInstallSdk,
-  pythonVenv,
-  writePluginSchema,
-} from "../support/generatedSdk";
+import { generateSdk, pipInstallSdk, pythonVenv, writePluginSchema } from "../support/generatedSdk";
 import { describeLeaks, LeakScanner } from "../support/leakScanner";
 import { startPasswordWitness, type PasswordWitness } from "../support/passwordWitness";
 import { requirePulumi } from "../support/pulumiCli";
+import { packedTarball } from "../support/userProject";
 
 const API_TOKEN = `python-${randomBytes(12).toString("hex")}`;
 const PASSPHRASE = `python-${randomBytes(8).toString("hex")}`;
@@ -97,7 +92,7 @@ main(sys.argv[1])
  * The project file of the Automation API's work dir: the plugin's folder named as for any Pulumi program (without
  * it the plugin must be on PATH, and the engine warns about that on every run).
  */
-function projectYaml(backendUrl: string): string {
+function projectYaml(backendUrl: string, pluginDir: string): string {
   return `name: py-tokens
 runtime: python
 backend:
@@ -105,7 +100,7 @@ backend:
 plugins:
   providers:
     - name: ionos-registry-token
-      path: ${PLUGIN_BIN_DIR}
+      path: ${pluginDir}
 `;
 }
 
@@ -142,8 +137,27 @@ describe("plugin mode: a Python program (Automation API) uses the Python SDK gen
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "python" }] });
     tap = await startPasswordWitness(emulator.url);
     dir = mkdtempSync(path.join(tmpdir(), "ionos-python-sdk-"));
-    for (const sub of ["home", "state", "work"]) mkdirSync(path.join(dir, sub));
-    const schema = await writePluginSchema(dir, path.join(dir, "home"));
+    for (const sub of ["home", "state", "work", "plugin"]) mkdirSync(path.join(dir, sub));
+    // The plugin as the README tells a non-Node.js user to get it: the packed package installed into a folder.
+    await runCommand(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--prefix",
+        path.join(dir, "plugin"),
+        packedTarball(),
+      ],
+      { cwd: dir, env: offlineEnv() },
+    );
+    const pluginDir = path.join(dir, "plugin", "node_modules", "ionos-registry-token", "bin");
+    const schema = await writePluginSchema(
+      dir,
+      path.join(dir, "home"),
+      path.join(pluginDir, "pulumi-resource-ionos-registry-token"),
+    );
     const sdk = await generateSdk({ schema, language: "python", out: path.join(dir, "sdk") });
     sitePackages = path.join(dir, "site-packages");
     await pipInstallSdk(venv, sdk, sitePackages);
@@ -151,7 +165,7 @@ describe("plugin mode: a Python program (Automation API) uses the Python SDK gen
     settings = { workDir: path.join(dir, "work"), registryId: registryId(), endpoint: tap.url };
     writeFileSync(
       path.join(settings.workDir, "Pulumi.yaml"),
-      projectYaml(`file://${path.join(dir, "state")}`),
+      projectYaml(`file://${path.join(dir, "state")}`, pluginDir),
     );
   });
   after(async () => {
