@@ -12,6 +12,7 @@ import {
   inlineStack,
   type E2eSandbox,
 } from "../support/pulumiCli";
+import { apiWrites } from "../support/apiWrites";
 
 const TOKEN_TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
 const API_TOKEN = `e2e-api-${randomBytes(12).toString("hex")}`;
@@ -52,11 +53,7 @@ describe("end to end with the real Pulumi CLI (Automation API, file backend)", f
   const run = { onEvent, onOutput, color: "never" as const };
   const tokens = () =>
     emulator.admin.listTokens(registryId).concat(emulator.admin.listTokens(otherRegistryId));
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const writes = () => apiWrites(emulator);
 
   async function up(): Promise<auto.UpResult> {
     ops = [];

@@ -19,6 +19,7 @@ import {
   type ProviderSettings,
 } from "../support/modes";
 import { INPUT_KEYS } from "../input/arbitraries";
+import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `modes-${randomBytes(12).toString("hex")}`;
 const PULL = [{ name: "*", type: "repository", actions: ["pull"] }];
@@ -41,11 +42,7 @@ function describeMode(mode: Mode): void {
     let driver: ModeDriver;
     let registryId: string;
     let otherRegistryId: string;
-    const writes = () =>
-      emulator
-        .requests()
-        .filter((r) => r.method !== "GET")
-        .map((r) => `${r.method} ${r.status}`);
+    const writes = () => apiWrites(emulator);
     const program = (args: Props = {}) => driver.program({ registryId, scopes: PULL, ...args });
 
     before(async () => {

@@ -10,6 +10,7 @@ import { describeLeaks, LeakScanner } from "../support/leakScanner";
 import { startPasswordWitness, type PasswordWitness } from "../support/passwordWitness";
 import { requirePulumi } from "../support/pulumiCli";
 import { NEWEST_SDK, packedTarball, pulumiYaml, TEMPLATE_TSCONFIG } from "../support/userProject";
+import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `node-sdk-${randomBytes(12).toString("hex")}`;
 const TYPE = "ionos-registry-token:index:RegistryToken";
@@ -118,11 +119,7 @@ describe("plugin mode: a TypeScript project uses the Node.js SDK generated from 
 
   const registryId = () => emulator.registries[0].id;
   const live = () => emulator.admin.listTokens(registryId());
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const writes = () => apiWrites(emulator);
   async function pulumi(args: string[]) {
     const run = await project.pulumi(args);
     if (!args.includes("--show-secrets")) printed.push(run.stdout + run.stderr);

@@ -20,6 +20,7 @@ import {
   type Props,
 } from "../support/pluginSession";
 import { requirePulumi } from "../support/pulumiCli";
+import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `plugin-${randomBytes(12).toString("hex")}`;
 const URN = pluginUrn("ci-pull");
@@ -31,11 +32,7 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
   const call = <Res>(method: string, request: unknown): Promise<Res> => plugin.call<Res>(method, request);
   const struct = (value: Props) => Struct.fromJavaScript(value as never);
   const registryId = () => emulator.registries[0].id;
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const writes = () => apiWrites(emulator);
 
   before(async () => {
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "plugin" }] });

@@ -11,6 +11,7 @@ import { describeLeaks, LeakScanner } from "../support/leakScanner";
 import { startPasswordWitness, type PasswordWitness } from "../support/passwordWitness";
 import { requirePulumi } from "../support/pulumiCli";
 import { packedTarball } from "../support/userProject";
+import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `python-${randomBytes(12).toString("hex")}`;
 const PASSPHRASE = `python-${randomBytes(8).toString("hex")}`;
@@ -176,11 +177,7 @@ describe("plugin mode: a Python program (Automation API) uses the Python SDK gen
 
   const registryId = () => emulator.registries[0].id;
   const live = () => emulator.admin.listTokens(registryId());
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const writes = () => apiWrites(emulator);
   /** The CLI's environment, shared by the driver (through the Automation API) and our own `pulumi` calls. */
   const env = () =>
     offlineEnv({

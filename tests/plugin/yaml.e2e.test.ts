@@ -8,6 +8,7 @@ import { createProjectSandbox, type ProjectSandbox } from "../../scripts/project
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { PROJECT_ROOT } from "../support/providerHost";
 import { requirePulumi } from "../support/pulumiCli";
+import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `yaml-${randomBytes(12).toString("hex")}`;
 const TYPE = "ionos-registry-token:index:RegistryToken";
@@ -106,11 +107,7 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
 
   const registryId = () => emulator.registries[0].id;
   const live = () => emulator.admin.listTokens(registryId());
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const writes = () => apiWrites(emulator);
   const outputs = async (secrets = false) =>
     JSON.parse(
       (await project.pulumi(["stack", "output", "--json", ...(secrets ? ["--show-secrets"] : [])])).stdout,

@@ -7,6 +7,7 @@ import { randomBytes } from "crypto";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { requirePulumi } from "./pulumiCli";
 import { createUserProject, type UserProject } from "./userProject";
+import { apiWrites } from "./apiWrites";
 
 /** A running {@link startUserStack}. */
 export interface UserStack {
@@ -48,11 +49,7 @@ export async function startUserStack(
       project: stack,
       apiToken,
       registryId,
-      writes: () =>
-        emulator
-          .requests()
-          .filter((r) => r.method !== "GET")
-          .map((r) => `${r.method} ${r.status}`),
+      writes: () => apiWrites(emulator),
       async close() {
         stack.dispose();
         await emulator.close();

@@ -10,6 +10,7 @@ import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { requirePulumi } from "../support/pulumiCli";
 import { createUserProject, NEWEST_SDK, type UserProject } from "../support/userProject";
 import { USER_PROGRAM } from "./program";
+import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `user-project-${randomBytes(12).toString("hex")}`;
 const EXPIRY = new Date(Date.now() + 40 * 24 * 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
@@ -42,11 +43,7 @@ describe("user project: the packed tarball in a new TypeScript project, run by t
   const registryId = () => emulator.registries[0].id;
   const live = () => emulator.admin.listTokens(registryId());
   const liveNamed = (name: string) => live().find((t) => t.properties.name === name);
-  const writes = () =>
-    emulator
-      .requests()
-      .filter((r) => r.method !== "GET")
-      .map((r) => `${r.method} ${r.status}`);
+  const writes = () => apiWrites(emulator);
   /** Everything the run printed; checked for warnings a user would see. */
   const printed: string[] = [];
   async function pulumi(args: string[], env?: Record<string, string>) {
