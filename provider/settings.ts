@@ -44,14 +44,9 @@ export const SETTING_SOURCES = {
 } as const;
 
 /** The dynamic provider's config keys: the official IONOS provider's `ionoscloud:*`, and the package's own. */
-export const DYNAMIC_CONFIG_KEYS: ConfigKeys = {
-  token: SETTING_SOURCES.token[0],
-  username: SETTING_SOURCES.username[0],
-  password: SETTING_SOURCES.password[0],
-  endpoint: SETTING_SOURCES.endpoint[0],
-  requestTimeoutMs: SETTING_SOURCES.requestTimeoutMs[0],
-  retryBudgetMs: SETTING_SOURCES.retryBudgetMs[0],
-};
+export const DYNAMIC_CONFIG_KEYS = Object.fromEntries(
+  Object.entries(SETTING_SOURCES).map(([name, [key]]) => [name, key]),
+) as unknown as ConfigKeys;
 
 /** The plugin's provider config keys (`ionos-registry-token:<setting>`), as its schema declares them. */
 export const PLUGIN_CONFIG_KEYS: ConfigKeys = {
@@ -109,7 +104,18 @@ export function resolveSettings(
       ? " (IONOS_* credentials in the environment are not used while the stack config sets any)"
       : "";
   const credentialSource = `${fromStack ? "stack config" : "environment"} ${used.join(" and ")}${ignored}`;
-  const baseUrl = normalizeEndpoint(read("endpoint") ?? DEFAULT_ENDPOINT);
+  return {
+    baseUrl: resolveBaseUrl(read("endpoint")),
+    credentials,
+    credentialSource,
+    requestTimeoutMs: readPositiveInt("requestTimeoutMs", read("requestTimeoutMs"), 30_000),
+    retryBudgetMs: readPositiveInt("retryBudgetMs", read("retryBudgetMs"), 60_000),
+  };
+}
+
+/** The API base URL for a configured endpoint (the default when none): normalized, never plain http to a remote host. */
+function resolveBaseUrl(endpoint: string | undefined): string {
+  const baseUrl = normalizeEndpoint(endpoint ?? DEFAULT_ENDPOINT);
   const url = new URL(baseUrl);
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     throw settingsError(
@@ -117,13 +123,35 @@ export function resolveSettings(
         "or a loopback address (127.0.0.1, ::1, localhost) for a local emulator",
     );
   }
-  return {
-    baseUrl,
-    credentials,
-    credentialSource,
-    requestTimeoutMs: readPositiveInt("requestTimeoutMs", read("requestTimeoutMs"), 30_000),
-    retryBudgetMs: readPositiveInt("retryBudgetMs", read("retryBudgetMs"), 60_000),
-  };
+  return baseUrl;
+}
+
+/**
+ * The mistakes in the settings that can be judged without credentials — the endpoint and the two numbers —
+ * by setting name, with the message the provider would fail with later. The plugin's CheckConfig uses it so
+ * that a bad value fails the preview, naming the key, before any resource is touched. Values that are absent
+ * or not yet known (`isKnown` false) are skipped.
+ */
+export function settingMistakes(
+  values: Partial<Record<SettingName, string>>,
+  isKnown: (value: string) => boolean = () => true,
+): { setting: SettingName; reason: string }[] {
+  const checks: [SettingName, (value: string) => unknown][] = [
+    ["endpoint", resolveBaseUrl],
+    ["requestTimeoutMs", (v) => readPositiveInt("requestTimeoutMs", v, 0)],
+    ["retryBudgetMs", (v) => readPositiveInt("retryBudgetMs", v, 0)],
+  ];
+  const mistakes: { setting: SettingName; reason: string }[] = [];
+  for (const [setting, check] of checks) {
+    const value = values[setting]?.trim();
+    if (value === undefined || value === "" || !isKnown(value)) continue;
+    try {
+      check(value);
+    } catch (error) {
+      mistakes.push({ setting, reason: (error as Error).message });
+    }
+  }
+  return mistakes;
 }
 
 /** How {@link resolveCredentials} names keys in its messages. */
@@ -132,6 +160,7 @@ interface CredentialNaming {
   keyOf: (name: "token" | "username" | "password") => string;
   /** Whether the credentials came from the stack config. */
   fromStack: boolean;
+  /** The config keys of the user's mode, for the message when nothing is set. */
   configKeys: ConfigKeys;
 }
 

@@ -13,7 +13,7 @@ import type * as StructProto from "google-protobuf/google/protobuf/struct_pb";
 import { warnUser } from "../engineLog";
 import { withUnsetAsNull } from "../mapping";
 import { sdkRequire } from "../sdkModules";
-import { PLUGIN_CONFIG_KEYS } from "../settings";
+import { PLUGIN_CONFIG_KEYS, settingMistakes } from "../settings";
 import { namePrefixFrom } from "../naming";
 import * as runtime from "../runtime";
 import type { TokenInputs, TokenOutputs } from "../types";
@@ -34,6 +34,9 @@ type Struct = StructProto.Struct;
 
 /** The provider config settings, by the short names a program sets (`ionos-registry-token:<name>`). */
 const SETTINGS = Object.values(PLUGIN_CONFIG_KEYS).map((key) => key.slice(`${PACKAGE_NAME}:`.length));
+
+/** The tokens whose empty password (read by ID alone) this process has already told the user about. */
+const toldPasswordEmpty = new Set<string>();
 
 /** The key of this plugin's run-time state in runtime.ts (one provider instance per plugin process). */
 const instance = {};
@@ -69,15 +72,24 @@ const implementation = {
   getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(PACKAGE_VERSION)),
   getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(pluginSchema())),
   checkConfig: unary(async (request: ProviderProto.CheckRequest) => {
-    const news = request.getNews()?.toJavaScript() ?? {};
-    const allowed = [...SETTINGS, "version"];
+    const news = (request.getNews()?.toJavaScript() ?? {}) as Props;
+    // `version` and `pluginDownloadURL` are the engine's own keys on every provider's config.
+    const allowed = [...SETTINGS, "version", "pluginDownloadURL"];
     const response = new provproto.CheckResponse().setInputs(request.getNews());
+    const fail = (property: string, reason: string) =>
+      response.addFailures(new provproto.CheckFailure().setProperty(property).setReason(reason));
     for (const key of Object.keys(news).filter((k) => !allowed.includes(k))) {
-      response.addFailures(
-        new provproto.CheckFailure()
-          .setProperty(key)
-          .setReason(`"${key}" is not a setting of ${PACKAGE_NAME}; expected one of ${allowed.join(", ")}`),
-      );
+      fail(key, `"${key}" is not a setting of ${PACKAGE_NAME}; expected one of ${allowed.join(", ")}`);
+    }
+    // Bad values fail the preview, naming the key, rather than the first API call of an up.
+    // The engine may send a setting typed by the schema (a number) or as the config's text.
+    const values = Object.fromEntries(
+      Object.entries(revealed(news) as Props)
+        .filter(([, v]) => typeof v === "string" || typeof v === "number")
+        .map(([k, v]) => [k, String(v)]),
+    ) as Record<string, string>;
+    for (const { setting, reason } of settingMistakes(values, (v) => v !== UNKNOWN)) {
+      fail(setting, `${PLUGIN_CONFIG_KEYS[setting]}: ${reason}`);
     }
     return response;
   }),
@@ -154,12 +166,15 @@ const implementation = {
     if (!result.id) return response;
     // A refresh keeps the declared inputs (drift is restored by the next up); an import reports the token's.
     const inputs = (result.inputs as unknown as Props | undefined) ?? plain(request.getInputs());
-    if (result.inputs !== undefined) {
-      // Said once, at the import: every later refresh keeps the empty password without a word.
+    if (result.inputs !== undefined && !toldPasswordEmpty.has(request.getId())) {
+      // A read by ID alone is an import or a `get`: the token's password cannot be had. Said once per plugin
+      // process (the import's preview and the import each start one, and each says it); refreshes carry the
+      // inputs, so they keep the empty password without a word.
+      toldPasswordEmpty.add(request.getId());
       await warnUser(
-        `RegistryToken ${String(inputs.name)} (${request.getId()}) was imported: its password is empty, because ` +
-          "the API shows a password only when a token is created. Rotate it (rotationTriggers, or " +
-          "`pulumi up --replace`) when you need one.",
+        `RegistryToken ${String(inputs.name)} (${request.getId()}) was read by its ID alone (an import or a get): ` +
+          "its password is empty, because the API shows a password only when a token is created. Rotate it " +
+          "(rotationTriggers, or `pulumi up --replace`) when you need one.",
       );
     }
     return response.setProperties(outputs(result.props as unknown as Props)).setInputs(toStruct(inputs));

@@ -68,6 +68,42 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
     ).to.deep.equal(["pull", "push", "delete"]);
   });
 
+  it("checks its config at preview: bad values and unknown keys fail naming the key; unknown values wait", async () => {
+    const checkConfig = async (news: Props) =>
+      (
+        await call<provproto.CheckResponse>(
+          "checkConfig",
+          new provproto.CheckRequest()
+            .setUrn("urn:pulumi:dev::proj::pulumi:providers:ionos-registry-token::default")
+            .setOlds(struct({}))
+            .setNews(struct(news)),
+        )
+      )
+        .getFailuresList()
+        .map((f) => [f.getProperty(), f.getReason()]);
+    const failures = await checkConfig({
+      endpoint: "http://registry.example.com",
+      requestTimeoutMs: "-5",
+      retryBudgetMs: 1000,
+      tokne: "typo",
+      version: "0.1.0",
+    });
+    expect(failures.map(([property]) => property)).to.deep.equal(["tokne", "endpoint", "requestTimeoutMs"]);
+    expect(failures[1][1]).to.match(
+      /^ionos-registry-token:endpoint: Refusing to send IONOS credentials over plain http/,
+    );
+    expect(failures[2][1]).to.match(
+      /^ionos-registry-token:requestTimeoutMs: requestTimeoutMs must be a positive whole number/,
+    );
+    expect(
+      await checkConfig({
+        endpoint: UNKNOWN,
+        requestTimeoutMs: "500",
+        token: { [SECRET_KEY]: SECRET_SIG, value: "t" },
+      }),
+    ).to.deep.equal([]);
+  });
+
   it("checks with the same rules: a generated name from the URN's resource name, failures naming the property", async () => {
     const bad = new provproto.CheckRequest()
       .setUrn(URN)

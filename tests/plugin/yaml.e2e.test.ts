@@ -4,6 +4,8 @@ import { randomBytes } from "crypto";
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
+import { SIG_KEY } from "../../provider/plugin/wire";
 import { createProjectSandbox, type ProjectSandbox } from "../../scripts/projectSandbox";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { PROJECT_ROOT } from "../support/providerHost";
@@ -11,7 +13,7 @@ import { requirePulumi } from "../support/pulumiCli";
 import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `yaml-${randomBytes(12).toString("hex")}`;
-const TYPE = "ionos-registry-token:index:RegistryToken";
+const TYPE = PLUGIN_TOKEN_TYPE;
 
 /** Pulumi YAML's language host, built like the CLI (scripts/ensure-pulumi-yaml.sh): its bin dir. */
 function yamlHostDir(): string {
@@ -127,7 +129,7 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     expect(password).to.be.a("string").with.length.above(8);
     const state = (await project.pulumi(["stack", "export"])).stdout;
     expect(state).to.not.include(password);
-    expect(state).to.match(/"password":\s*\{\s*"4dabf18193072939515e22adb298388d":[^}]*"ciphertext"/);
+    expect(state).to.match(new RegExp(`"password":\\s*\\{\\s*"${SIG_KEY}":[^}]*"ciphertext"`));
   });
 
   it("refresh records a second actor's change; the next up restores it with one PATCH, the password kept", async () => {
@@ -141,6 +143,20 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     expect(live()[0].properties.status).to.equal("enabled");
     expect((await outputs(true)).password).to.equal(before);
     await project.pulumi(["preview", "--expect-no-changes"]);
+  });
+
+  it("a bad provider setting fails the preview naming its key, with no API request", async () => {
+    await project.pulumi(["config", "set", "ionos-registry-token:requestTimeoutMs", "soon"]);
+    emulator.clearRequests();
+    const refused = await project.pulumi(["preview"]).then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    await project.pulumi(["config", "rm", "ionos-registry-token:requestTimeoutMs"]);
+    expect(refused).to.include(
+      "ionos-registry-token:requestTimeoutMs: requestTimeoutMs must be a positive whole number of milliseconds",
+    );
+    expect(emulator.requests()).to.deep.equal([]);
   });
 
   it("renames: a new name replaces the token (create first), the new password a secret again", async () => {
@@ -185,7 +201,7 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     await project.pulumi(["preview", "--expect-no-changes"]);
   });
 
-  it("plain `pulumi import` adopts a token made elsewhere (password empty, said once); its generated program previews no change; destroy deletes what the stack has", async () => {
+  it("plain `pulumi import` adopts a token made elsewhere (password empty, said once per step); its generated program previews no change; destroy deletes what the stack has", async () => {
     const made = emulator.admin.listTokens(registryId());
     expect(made).to.have.length(1);
     // A second actor's token, adopted by ID.
@@ -209,10 +225,14 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
       generated,
     ]);
     expect(writes()).to.deep.equal([]);
-    // The import's summary says it once (the engine reads the token at its preview too, and shows each
-    // warning as it happens and again in its summary); later refreshes keep the empty password silently.
-    const summary = imported.stdout.slice(imported.stdout.lastIndexOf("Diagnostics:"));
-    expect(summary.match(/made-elsewhere[^\n]*password is empty/g), imported.stdout).to.have.length(1);
+    // Said once per step: the import's preview and the import itself each read the token (in a plugin process
+    // of their own) and each summary names it once; later refreshes keep the empty password silently.
+    const summaries = imported.stdout.split("Diagnostics:").slice(1);
+    expect(summaries, imported.stdout).to.have.length(2);
+    for (const summary of summaries) {
+      const said = summary.split(/\n(?:Resources|Outputs|Previewing|Importing):?/)[0];
+      expect(said.match(/made-elsewhere[^\n]*password is empty/g), imported.stdout).to.have.length(1);
+    }
     const refreshed = await project.pulumi(["refresh", "--yes"]);
     expect(refreshed.stdout).to.not.include("password is empty");
     // The program `pulumi import` generated, pasted into ours as a user would: it declares the token as it is.
