@@ -185,10 +185,17 @@ function isOurs(token: WireToken, inputs: TokenInputs, startedAt: number): boole
 
 function nameTaken(inputs: TokenInputs, tokenId?: string): Error {
   const which = tokenId === undefined ? "" : ` (${tokenId})`;
+  // A first POST refused with 409 is also what a forced replacement (`pulumi up --replace`) of a chosen name
+  // meets when the engine creates first: it orders that by the resource option alone, asking no provider. The
+  // dynamic resource class sets the option itself; a plugin user must. After a lost answer (a token id known),
+  // the token found is another's, and the hint would mislead.
+  const replacing =
+    tokenId === undefined
+      ? " If it is this resource's own token being replaced (`pulumi up --replace`), set the resource option " +
+        "`deleteBeforeReplace: true`."
+      : "";
   return new Error(
     `A token named "${inputs.name}"${which} already exists in registry ${inputs.registryId} (names are unique per registry). ` +
-      "Choose another name, omit `name` to get a generated one, or delete the existing token. " +
-      "If it is this resource's own token being replaced (`pulumi up --replace`), set the resource option " +
-      "`deleteBeforeReplace: true`.",
+      `Choose another name, omit \`name\` to get a generated one, or delete the existing token.${replacing}`,
   );
 }

@@ -14,11 +14,12 @@ const DEADLINE_MS = 5000;
 
 /**
  * Sends `message` to the engine as a warning; resolves once it was delivered or printed. Never throws.
- * @param engineAddress - the engine's gRPC address; the provider host's first argument by default
+ * @param engineAddress - the engine's gRPC address; by default the process's last argument, where the engine
+ *   puts it for every plugin (after any logging or tracing flags, such as `--logtostderr -v=9`)
  */
 export async function warnUser(
   message: string,
-  engineAddress: string | undefined = process.argv[2],
+  engineAddress: string | undefined = process.argv[process.argv.length - 1],
 ): Promise<void> {
   const delivered =
     ADDRESS.test(engineAddress ?? "") && (await sendWarning(engineAddress as string, message));
