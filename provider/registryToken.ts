@@ -27,37 +27,42 @@ const DECLARED_KEYS = [
 
 /**
  * An IONOS Cloud Container Registry token. The API shows a token's password once, at creation; this resource
- * keeps it as a Pulumi secret (`password` is always in `additionalSecretOutputs`) for the token's whole life.
+ * keeps it as a secret output for the token's whole life.
  *
  * Changing `registryId` or `name` replaces the token; `expiryDate`, `status` and `scopes` change in place.
  * The resource ID is `<registryId>/<tokenId>`.
  */
 export class RegistryToken extends pulumi.dynamic.Resource {
-  /** The owning registry's UUID. */
+  // The output properties' descriptions are also the plugin schema's (tests/unit/schemaDocs.test.ts): they
+  // speak of a token "adopted by its ID" (`RegistryToken.get` here, `get` or `pulumi import` elsewhere).
+  /** The UUID of the registry that owns the token. */
   declare readonly registryId: pulumi.Output<string>;
-  /** The token name (given or generated). */
+  /** The token name (given or generated), also the `docker login` username. */
   declare readonly name: pulumi.Output<string>;
-  /** Prefix used for a generated name; null when the name was given, and for {@link RegistryToken.get}. */
+  /** The prefix of a generated name; null when the name was given, and for a token adopted by its ID. */
   declare readonly namePrefix: pulumi.Output<string | null>;
-  /** The lifetime the expiry was planned from; null when not set (always for {@link RegistryToken.get}). */
+  /** The lifetime the expiry was planned from; null when not set, and for a token adopted by its ID. */
   declare readonly expiresIn: pulumi.Output<string | null>;
-  /** The rotation window; null when not set (always for {@link RegistryToken.get}). */
+  /** The rotation window; null when not set, and for a token adopted by its ID. */
   declare readonly rotateBefore: pulumi.Output<string | null>;
-  /** The values whose change replaces the token; null when not set (always for {@link RegistryToken.get}). */
+  /** The values whose change replaces the token; null when not set, and for a token adopted by its ID. */
   declare readonly rotationTriggers: pulumi.Output<Record<string, unknown> | null>;
-  /** Expiry as `YYYY-MM-DDTHH:MM:SSZ`, or null for none. */
+  /** When the token expires, as `YYYY-MM-DDTHH:MM:SSZ`; null: never. */
   declare readonly expiryDate: pulumi.Output<string | null>;
-  /** `enabled` or `disabled`. */
+  /** Whether the token can be used: `enabled` or `disabled`. */
   declare readonly status: pulumi.Output<RegistryTokenStatus>;
-  /** The granted scopes, actions in canonical order. */
+  /** The granted scopes, their actions in canonical order. */
   declare readonly scopes: pulumi.Output<RegistryTokenScope[]>;
   /** The API's id of the token. */
   declare readonly tokenId: pulumi.Output<string>;
   /** The `docker login` username (equal to the name). */
   declare readonly username: pulumi.Output<string>;
-  /** The `docker login` password: a secret, empty for a token adopted with {@link RegistryToken.get}. */
+  /**
+   * The `docker login` password, a secret. Empty for a token adopted by its ID: the API shows a password only
+   * when it creates the token.
+   */
   declare readonly password: pulumi.Output<string>;
-  /** When the token was created, `YYYY-MM-DDTHH:MM:SSZ`. */
+  /** When the token was created, as `YYYY-MM-DDTHH:MM:SSZ`. */
   declare readonly createdDate: pulumi.Output<string>;
 
   /**

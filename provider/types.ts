@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 /** What a scope grants on: `repository` (repository contents) or `registry` (listing its repositories). */
 export type RegistryTokenScopeType = "repository" | "registry";
 
-/** An action a scope can allow. */
+/** An action a scope allows. */
 export type RegistryTokenScopeAction = "pull" | "push" | "delete";
 
 /** Whether a token can be used. */
@@ -13,9 +13,9 @@ export type RegistryTokenStatus = "enabled" | "disabled";
 export interface RegistryTokenScope {
   /** Repository name or pattern; `*` means every repository. */
   name: string;
-  /** `repository` or `registry`. */
+  /** What the scope grants on: `repository` or `registry`. */
   type: RegistryTokenScopeType;
-  /** Non-empty; duplicates are removed. */
+  /** What the scope allows: one or more of `pull`, `push` and `delete`; duplicates are removed. */
   actions: RegistryTokenScopeAction[];
 }
 
@@ -40,9 +40,17 @@ export interface RegistryTokenArgs {
    * token. When omitted, a name is generated once from `namePrefix` plus a random suffix and kept.
    */
   name?: pulumi.Input<string | undefined>;
-  /** Prefix of a generated name (≤ 54 characters, starts with a letter). @default the resource name, cleaned */
+  /**
+   * Prefix of a generated name: letters, digits and hyphens, starting with a letter, at most 54 characters.
+   * Unused when `name` is given.
+   * @default the resource name, with the characters a name cannot hold turned into hyphens
+   */
   namePrefix?: pulumi.Input<string | undefined>;
-  /** When the token expires (RFC 3339 string or Date; at least one hour ahead). Absent or null: never. */
+  /**
+   * When the token expires: an RFC 3339 date-time such as `2030-01-31T12:00:00Z`, at least one hour ahead.
+   * Absent or null: never.
+   * @remarks A TypeScript program may also pass a `Date`.
+   */
   expiryDate?: pulumi.Input<string | Date | null | undefined>;
   /**
    * Lifetime of the token instead of a fixed `expiryDate`, e.g. `"90d"`, `"12h"`, `"1d12h"` (≥ 1 hour). The
@@ -57,9 +65,15 @@ export interface RegistryTokenArgs {
   rotateBefore?: pulumi.Input<string | undefined>;
   /** Any values; changing one of them replaces the token (like `keepers` of Pulumi's random provider). */
   rotationTriggers?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
-  /** @default "enabled" */
+  /**
+   * Whether the token can be used: `enabled` or `disabled`.
+   * @default "enabled"
+   */
   status?: pulumi.Input<RegistryTokenStatus | undefined>;
-  /** What the token may do. @default [] (no permissions) */
+  /**
+   * What the token may do: permission grants on the registry's repositories.
+   * @default [] (no permissions)
+   */
   scopes?: pulumi.Input<pulumi.Input<RegistryTokenScopeArgs>[]>;
 }
 

@@ -1,8 +1,9 @@
 /** Secret values as they cross the plugin protocol (a Struct with Pulumi's special signature key). */
 
-/** The key that marks a special value in a Struct, and the signature of a secret. */
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** The key that marks a special value in a Struct (Pulumi's `sig` key). */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+/** The signature of a secret under {@link SIG_KEY}. */
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** `value` wrapped as a secret, as the engine expects it in outputs. */
 export function asSecret(value: unknown): Record<string, unknown> {
