@@ -5,7 +5,7 @@
 #   venv=$(scripts/ensure-python.sh | tail -1); "$venv/bin/python" my_automation_program.py
 #
 # The venv lives in a cache folder outside the repository, one per pinned SDK version:
-#   ${PULUMI_PYTHON_CACHE:-$HOME/.cache/ionos-registry-token/python/pulumi-<version>}
+#   ${PULUMI_PYTHON_CACHE:-$HOME/.cache/ionos-registry-token/python/pulumi-<version>-py<major.minor>}
 # and holds, from PyPI: pulumi (the SDK and its Automation API), and setuptools, so that an SDK generated from our
 # schema (a setup.py project) installs with `pip install --no-build-isolation <dir>` without reaching PyPI again.
 # The SDK's other requirements (packaging, semver) come with pulumi; this script checks that they import.
@@ -23,7 +23,6 @@ PULUMI_PY_VERSION=3.272.0
 SETUPTOOLS_VERSION=84.2.1
 
 PYTHON=${PYTHON:-python3}
-VENV=${PULUMI_PYTHON_CACHE:-$HOME/.cache/ionos-registry-token/python/pulumi-$PULUMI_PY_VERSION}
 
 log() { printf 'ensure-python: %s\n' "$*" >&2; }
 die() {
@@ -34,6 +33,9 @@ die() {
 command -v "$PYTHON" >/dev/null 2>&1 || die "no '$PYTHON' on PATH: install Python >= 3.10 (or set PYTHON)"
 py_version=$("$PYTHON" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' || die "$PYTHON is $py_version; need >= 3.10"
+# One venv per Python line too: two interpreters sharing a folder would delete each other's venv, maybe under a
+# running test.
+VENV=${PULUMI_PYTHON_CACHE:-$HOME/.cache/ionos-registry-token/python/pulumi-$PULUMI_PY_VERSION-py${py_version%.*}}
 STAMP="pulumi==$PULUMI_PY_VERSION setuptools==$SETUPTOOLS_VERSION python=$(command -v "$PYTHON") $py_version"
 
 is_warm() { [[ -x $VENV/bin/python && -f $VENV/.stamp && $(<"$VENV/.stamp") == "$STAMP" ]]; }

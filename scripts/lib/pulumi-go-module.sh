@@ -9,12 +9,16 @@
 # versions it was tested with (or do not build). Written to a temporary file and moved into place, so an
 # interrupted run never leaves half a go.mod. Needs `go` and the Go module proxy (or a warm module cache).
 write_pulumi_go_module() {
-    local dir=$1 module=$2 version=$3 prefix=$4 pkg_mod go_line replaces
-    pkg_mod=$(cd "$dir" && go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version" |
-        sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
-    if [[ ! -f $pkg_mod ]]; then
-        printf '%s: ERROR: could not download github.com/pulumi/pulumi/pkg/v3@v%s from the Go module proxy\n' \
-            "$prefix" "$version" >&2
+    local dir=$1 module=$2 version=$3 prefix=$4 info status=0 why pkg_mod go_line replaces
+    # On failure `go mod download -json` exits 1 and puts the reason in the JSON's "Error" field on stdout, not on
+    # stderr: keep the JSON whatever the exit status (under set -e a failing assignment would end the caller
+    # silently), then show that reason.
+    info=$(cd "$dir" && go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$version") || status=$?
+    pkg_mod=$(sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p' <<<"$info")
+    if [[ $status -ne 0 || ! -f $pkg_mod ]]; then
+        why=$(sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"$info")
+        printf '%s: ERROR: could not download github.com/pulumi/pulumi/pkg/v3@v%s from the Go module proxy: %s\n' \
+            "$prefix" "$version" "${why:-go mod download exited with status $status}" >&2
         return 1
     fi
     go_line=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$pkg_mod" | head -n 1)

@@ -1,11 +1,12 @@
-// pulumi-gen-sdk writes a Node.js or Python SDK for a Pulumi package schema:
+// pulumi-gen-sdk writes a Node.js, Python or Go SDK for a Pulumi package schema:
 //
-//	pulumi-gen-sdk --schema schema.json --language nodejs|python --out DIR [--local]
+//	pulumi-gen-sdk --schema schema.json --language nodejs|python|go --out DIR [--local]
 //
 // It does what `pulumi package gen-sdk` does, but calls Pulumi's code generators
-// (github.com/pulumi/pulumi/pkg/v3/codegen/{nodejs,python}) directly: the CLI hands code generation to the
-// language hosts (pulumi-language-nodejs/-python), whose modules the Go module proxy reachable here refuses
-// (403), so they cannot be built. Built by scripts/ensure-sdk-gen.sh.
+// (github.com/pulumi/pulumi/pkg/v3/codegen/{nodejs,python,go}) directly: the CLI hands code generation to the
+// language hosts (pulumi-language-nodejs/-python/-go), whose modules the Go module proxy reachable here refuses
+// (403), so they cannot be built. Built by scripts/ensure-sdk-gen.sh. (.NET and Java have no generator in
+// pkg/v3: theirs live in the pulumi-dotnet and pulumi-java repositories, whose modules the proxy refuses too.)
 package main
 
 import (
@@ -16,8 +17,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/blang/semver"
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -44,11 +47,22 @@ func (noLoader) LoadPackageReferenceV2(context.Context, *schema.PackageDescripto
 	return nil, errNoLoader
 }
 
-// respectSchemaVersion sets `respectSchemaVersion: true` in the schema's options for language, keeping any
-// other option. Without it the generators write the placeholder versions ${VERSION} (package.json) and 0.0.0
-// (setup.py) that a release pipeline would replace; the SDK then asks the engine for a plugin of that version
-// instead of the schema's, which is the plugin's own version.
-func respectSchemaVersion(spec *schema.PackageSpec, language string) error {
+// defaultGoImportBasePath is the Go SDK's import path when the schema sets no language.go.importBasePath: a
+// path under the package's name on a domain reserved for examples (RFC 2606), so that nobody can publish a
+// module there and a program gets the SDK only through a `replace` directive pointing at the generated folder.
+// The generator's own default, example.com/pulumi-<name>/sdk/go/<name>, would be a path under a name that
+// poses as one of Pulumi's packages.
+func defaultGoImportBasePath(name string) string {
+	return "example.com/" + name + "/sdk/go/" + strings.ReplaceAll(name, "-", "")
+}
+
+// languageDefaults sets the schema's options for language that this tool needs and the schema may lack, keeping
+// any option the schema sets:
+//   - respectSchemaVersion: true. Without it the generators write the placeholder versions ${VERSION}
+//     (package.json), 0.0.0 (setup.py) or none (Go) that a release pipeline would replace; the SDK then asks the
+//     engine for a plugin of that version instead of the schema's, which is the plugin's own version.
+//   - go: importBasePath ([defaultGoImportBasePath]).
+func languageDefaults(spec *schema.PackageSpec, language string) error {
 	options := map[string]any{}
 	if raw, ok := spec.Language[language]; ok {
 		if err := json.Unmarshal(raw, &options); err != nil {
@@ -57,6 +71,9 @@ func respectSchemaVersion(spec *schema.PackageSpec, language string) error {
 	}
 	if _, set := options["respectSchemaVersion"]; !set {
 		options["respectSchemaVersion"] = true
+	}
+	if _, set := options["importBasePath"]; language == "go" && !set {
+		options["importBasePath"] = defaultGoImportBasePath(spec.Name)
 	}
 	raw, err := json.Marshal(options)
 	if err != nil {
@@ -70,8 +87,8 @@ func respectSchemaVersion(spec *schema.PackageSpec, language string) error {
 }
 
 func run(schemaPath, language, out string, local bool) error {
-	if language != "nodejs" && language != "python" {
-		return fmt.Errorf("unsupported --language %q (nodejs or python)", language)
+	if language != "nodejs" && language != "python" && language != "go" {
+		return fmt.Errorf("unsupported --language %q (nodejs, python or go)", language)
 	}
 	text, err := os.ReadFile(schemaPath)
 	if err != nil {
@@ -81,7 +98,7 @@ func run(schemaPath, language, out string, local bool) error {
 	if err := json.Unmarshal(text, &spec); err != nil {
 		return fmt.Errorf("%s: %w", schemaPath, err)
 	}
-	if err := respectSchemaVersion(&spec, language); err != nil {
+	if err := languageDefaults(&spec, language); err != nil {
 		return err
 	}
 	// BindSpec validates against the metaschema too, so a broken schema fails here rather than as odd code.
@@ -98,6 +115,13 @@ func run(schemaPath, language, out string, local bool) error {
 		// local: what `pulumi package add` makes, an SDK a project installs from its folder (`file:` dependency)
 		// whose postinstall compiles it; without, a package to build with `tsc` and publish (no `main`).
 		files, err = nodejs.GeneratePackage(tool, pkg, nil, nil, local, noLoader{})
+	case "go":
+		// local: what `pulumi package add` makes, which sets SupportPack: a module of its own, with a go.mod whose
+		// module path is the import base path's parent, that a program requires through a `replace` directive.
+		// Without, the packages alone (no go.mod), as `pulumi package gen-sdk` writes them for a repository's
+		// own module.
+		pkg.SupportPack = pkg.SupportPack || local
+		files, err = gogen.GeneratePackage(tool, pkg, nil)
 	default:
 		files, err = python.GeneratePackage(tool, pkg, nil, noLoader{})
 	}
@@ -122,9 +146,11 @@ func main() {
 	// A flag set of our own: the default one also carries glog's flags, which pkg's dependencies register.
 	flags := flag.NewFlagSet(tool, flag.ExitOnError)
 	schemaPath := flags.String("schema", "", "the package schema (JSON), e.g. from 'pulumi package get-schema'")
-	language := flags.String("language", "", "nodejs or python")
+	language := flags.String("language", "", "nodejs, python or go")
 	out := flags.String("out", "", "the folder to write the SDK into (created if missing)")
-	local := flags.Bool("local", false, "nodejs: an SDK for local use, compiled when installed (like gen-sdk --local)")
+	local := flags.Bool("local", false,
+		"an SDK as 'pulumi package add' makes it: nodejs: compiled when installed (like gen-sdk --local); "+
+			"go: a module of its own (go.mod) to require through a replace directive")
 	_ = flags.Parse(os.Args[1:])
 	if *schemaPath == "" || *language == "" || *out == "" || flags.NArg() != 0 {
 		flags.Usage()
