@@ -10,9 +10,10 @@ import type { RegisteredToken } from "../tests/support/serializedProvider";
 import { DIFF_NONE, startBenchEnv, type BenchEnv, type LiveToken } from "./harness";
 import { startPluginBenchEnv, type PluginBenchEnv } from "./pluginHarness";
 import type { SectionResult } from "./report";
+import type { Mode } from "../tests/support/modes";
 
-/** The two ways the same provider is served. */
-export type Mode = "dynamic" | "plugin";
+/** The two ways the same provider is served (the test suites' own type). */
+export type { Mode };
 
 /** Requests one operation made, against its minimum. */
 export interface RequestCount {

@@ -16,7 +16,7 @@ import {
   startDriver,
   type Mode,
   type ModeDriver,
-  type ProviderSettings,
+  type SessionSettings,
 } from "../support/modes";
 import { INPUT_KEYS } from "../input/arbitraries";
 import { apiWrites } from "../support/apiWrites";
@@ -60,7 +60,7 @@ function describeMode(mode: Mode): void {
     beforeEach(() => emulator.clearRequests());
 
     /** A driver with other settings, for one create; answers its error (or throws when it succeeds). */
-    async function createFailure(settings: ProviderSettings, env: Record<string, string> = {}) {
+    async function createFailure(settings: SessionSettings, env: Record<string, string> = {}) {
       const other = await startDriver(mode, { settings, env });
       try {
         const { inputs } = await other.check({}, await other.program({ registryId, name: "settings" }));

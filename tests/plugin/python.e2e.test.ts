@@ -4,6 +4,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "os";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
+import { SIG_KEY } from "../../provider/plugin/wire";
+import { PACKAGE_VERSION } from "../../provider/version";
 import { runCommand } from "../../scripts/projectSandbox";
 import { offlineEnv } from "../../scripts/pulumiCli";
 import { generateSdk, pipInstallSdk, pythonVenv, writePluginSchema } from "../support/generatedSdk";
@@ -12,6 +15,7 @@ import { startPasswordWitness, type PasswordWitness } from "../support/passwordW
 import { requirePulumi } from "../support/pulumiCli";
 import { packedTarball } from "../support/userProject";
 import { apiWrites } from "../support/apiWrites";
+import { watchArgv, type ArgvWatch } from "../support/argvWatch";
 
 const API_TOKEN = `python-${randomBytes(12).toString("hex")}`;
 const PASSPHRASE = `python-${randomBytes(8).toString("hex")}`;
@@ -65,8 +69,8 @@ def main(step):
     )
     stack.set_config("registryId", auto.ConfigValue(settings["registryId"]))
     stack.set_config("ionos-registry-token:endpoint", auto.ConfigValue(settings["endpoint"]))
-    # The API token comes from the environment, never argv; the SDK_E2E_ name keeps the plugin from reading it.
-    stack.set_config("ionos-registry-token:token", auto.ConfigValue(os.environ["SDK_E2E_API_TOKEN"], secret=True))
+    # The API token is in the stack config already, set by the test through stdin: the Automation API's
+    # set_config would pass it to \`pulumi config set\` on the command line, where any process can read it.
     if step == "up":
         result = stack.up(on_output=log)
         summary = result.summary.resource_changes
@@ -118,12 +122,14 @@ interface State {
   deployment: { resources: Array<{ type: string; outputs?: Record<string, unknown> }> };
 }
 
-const TYPE = "ionos-registry-token:index:RegistryToken";
+const TYPE = PLUGIN_TOKEN_TYPE;
 
 describe("plugin mode: a Python program (Automation API) uses the Python SDK generated from the schema", function () {
   this.timeout(1_200_000);
   let emulator: RunningEmulator;
   let tap: PasswordWitness;
+  /** Every process's argv while the driver runs: the API token must never be in one. */
+  let argv: ArgvWatch | undefined;
   let dir: string;
   let python: string;
   let sitePackages: string;
@@ -168,8 +174,15 @@ describe("plugin mode: a Python program (Automation API) uses the Python SDK gen
       path.join(settings.workDir, "Pulumi.yaml"),
       projectYaml(`file://${path.join(dir, "state")}`, pluginDir),
     );
+    // The stack and its secret API token, as a user sets it: on stdin, never on a command line.
+    const cli = (args: string[], input?: string) =>
+      runCommand("pulumi", args, { cwd: settings.workDir, env: env(), ...(input ? { input } : {}) });
+    await cli(["stack", "init", "dev", "--secrets-provider", "passphrase"]);
+    await cli(["config", "set", "--secret", "ionos-registry-token:token"], API_TOKEN);
+    argv = watchArgv({ "API token": API_TOKEN });
   });
   after(async () => {
+    argv?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
     await tap?.close();
     await emulator?.close();
@@ -190,7 +203,7 @@ describe("plugin mode: a Python program (Automation API) uses the Python SDK gen
   async function step(name: string): Promise<StepResult> {
     const run = await runCommand(python, [path.join(dir, "driver.py"), name], {
       cwd: dir,
-      env: { ...env(), SDK_E2E_SETTINGS: JSON.stringify(settings), SDK_E2E_API_TOKEN: API_TOKEN },
+      env: { ...env(), SDK_E2E_SETTINGS: JSON.stringify(settings) },
     });
     printed.push(run.stderr);
     return JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as StepResult;
@@ -216,8 +229,8 @@ describe("plugin mode: a Python program (Automation API) uses the Python SDK gen
   it("up creates the token with one POST; the password is a secret output; the state holds it only as ciphertext", async () => {
     emulator.clearRequests();
     const up = await step("up");
-    // The SDK reports the schema's version, so the engine asks for plugin 0.1.0 (the plugin's own version).
-    expect(up.versions).to.deep.equal({ pulumi: "3.272.0", pulumi_ionos_registry_token: "0.1.0" });
+    // The SDK reports the schema's version, so the engine asks for the plugin of that version (the package's own).
+    expect(up.versions).to.deep.equal({ pulumi: "3.272.0", pulumi_ionos_registry_token: PACKAGE_VERSION });
     expect(up.summary).to.deep.equal({ create: 2 }); // the stack and the token
     expect(writes()).to.deep.equal(["POST 201"]);
     const [token] = live();
@@ -232,7 +245,7 @@ describe("plugin mode: a Python program (Automation API) uses the Python SDK gen
     expect(up.outputs.password).to.deep.equal({ value: password, secret: true });
 
     const state = await exportState();
-    expect(tokenState(state).password).to.have.keys("4dabf18193072939515e22adb298388d", "ciphertext");
+    expect(tokenState(state).password).to.have.keys(SIG_KEY, "ciphertext");
     const scanner = new LeakScanner()
       .addSecret("token password", password)
       .addSecret("API token", API_TOKEN)
@@ -280,5 +293,10 @@ describe("plugin mode: a Python program (Automation API) uses the Python SDK gen
     expect(live()).to.deep.equal([]);
     expect(printed).to.have.length(5);
     for (const output of printed) expect(output).to.not.match(/warning/i);
+    // The watch saw the CLI the Automation API ran; none of the processes had the API token in its argv.
+    const watch = argv as ArgvWatch;
+    argv = undefined;
+    expect(watch.sawCommand("pulumi")).to.equal(true);
+    expect(watch.stop()).to.deep.equal([]);
   });
 });

@@ -3,10 +3,10 @@
  * `pulumi package get-schema bin/pulumi-resource-ionos-registry-token`, then Pulumi's own code generators
  * (through `scripts/pulumi-gen-sdk`, built by `scripts/ensure-sdk-gen.sh`, because `pulumi package gen-sdk` needs
  * language hosts that cannot be built here). Also the cached Python venv with the Pulumi Python SDK
- * (`scripts/ensure-python.sh`).
+ * (`scripts/ensure-python.sh`), and the Go toolchain for the Go SDK.
  */
 import { execFileSync } from "child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { runCommand } from "../../scripts/projectSandbox";
@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from "./providerHost";
 export const PLUGIN_BIN_DIR = path.join(PROJECT_ROOT, "bin");
 
 /** A language the generator writes. */
-export type SdkLanguage = "nodejs" | "python";
+export type SdkLanguage = "nodejs" | "python" | "go";
 
 /** Runs one of our `scripts/ensure-*.sh` and returns the last line it printed (a directory). */
 function ensure(script: string): string {
@@ -67,7 +67,10 @@ export interface GenerateSdkOptions {
   language: SdkLanguage;
   /** Where to write the SDK. @default a new temp folder */
   out?: string;
-  /** nodejs: an SDK installed from its folder and compiled by its postinstall, as `pulumi package add` makes. */
+  /**
+   * As `pulumi package add` makes it. nodejs: an SDK installed from its folder and compiled by its postinstall;
+   * go: a module of its own (a go.mod, see {@link goSdkModule}) that a program requires through a `replace`.
+   */
   local?: boolean;
 }
 
@@ -115,4 +118,57 @@ export async function pipInstallSdk(venv: string, sdkDir: string, target: string
     ],
     { cwd: sdkDir, env: offlineEnv() },
   );
+}
+
+/**
+ * The `go` on PATH (its `go version`), or throws saying why: the Go suites fail, never skip, without Go (a green
+ * run must mean the Go user's path was tested).
+ */
+export function requireGo(): string {
+  try {
+    return execFileSync("go", ["version"], {
+      encoding: "utf8",
+      env: offlineEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
+  } catch (err) {
+    throw new Error(
+      "no usable `go` on PATH for the Go SDK end-to-end tests (install Go >= the `go` line of " +
+        `github.com/pulumi/pulumi/sdk/v3's go.mod): ${(err as Error).message}`,
+    );
+  }
+}
+
+/** Where a Go SDK generated with `local: true` lives, as a program names it. */
+export interface GoSdkModule {
+  /** The SDK's module path (its go.mod's `module` line), for the program's `require` and `replace`. */
+  modulePath: string;
+  /** The import path of the SDK's root package (the folder holding pulumi-plugin.json). */
+  importPath: string;
+}
+
+/** Reads the module path and root package of a Go SDK generated with `local: true` into `sdkDir`. */
+export function goSdkModule(sdkDir: string): GoSdkModule {
+  const modulePath = /^module\s+(\S+)/m.exec(readFileSync(path.join(sdkDir, "go.mod"), "utf8"))?.[1];
+  if (!modulePath) throw new Error(`${sdkDir}/go.mod has no module line`);
+  const roots = readdirSync(sdkDir, { withFileTypes: true }).filter(
+    (entry) =>
+      entry.isDirectory() && readdirSync(path.join(sdkDir, entry.name)).includes("pulumi-plugin.json"),
+  );
+  if (roots.length !== 1) throw new Error(`${sdkDir} holds ${roots.length} root packages, not one`);
+  return { modulePath, importPath: `${modulePath}/${roots[0].name}` };
+}
+
+/**
+ * `go build -o out` of the main package in `dir`, as a user builds a Go program: with the user's Go module and
+ * build caches (a warm build cache turns minutes into seconds); `-mod=mod` lets it write the go.sum the test's
+ * go.mod lacks, GOTOOLCHAIN=local keeps it from fetching another toolchain. Resolves with the wall time in ms.
+ */
+export async function goBuild(dir: string, out: string): Promise<number> {
+  const start = Date.now();
+  await runCommand("go", ["build", "-o", out, "."], {
+    cwd: dir,
+    env: offlineEnv({ GOFLAGS: "-mod=mod", GOWORK: "off", GOTOOLCHAIN: "local" }),
+  });
+  return Date.now() - start;
 }

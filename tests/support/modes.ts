@@ -12,6 +12,7 @@ import type { RegistryTokenArgs } from "../../provider";
 import { plainInputs, serializedProvider, type HostResource, type Props } from "./hostSession";
 import { startProviderHost, type HostCheck, type ProviderHost } from "./providerHost";
 import { SECRET_KEY, SECRET_SIG, secretValue, startPluginSession, type PluginSession } from "./pluginSession";
+import { DYNAMIC_CONFIG_KEYS } from "../../provider/settings";
 
 /** How the provider runs. */
 export type Mode = "dynamic" | "plugin";
@@ -29,7 +30,7 @@ export const MODE_TITLE: Record<Mode, string> = {
  * Provider settings, by their plugin config key; each mode sends them under its own keys (`ionoscloud:token`
  * in a dynamic provider's stack config, `ionos-registry-token:config:token` in the plugin's Configure).
  */
-export interface ProviderSettings {
+export interface SessionSettings {
   token?: string;
   username?: string;
   password?: string;
@@ -37,16 +38,6 @@ export interface ProviderSettings {
   requestTimeoutMs?: number;
   retryBudgetMs?: number;
 }
-
-/** The stack config key the dynamic provider reads for each setting (provider/settings.ts). */
-const DYNAMIC_KEYS: Record<keyof ProviderSettings, string> = {
-  token: "ionoscloud:token",
-  username: "ionoscloud:username",
-  password: "ionoscloud:password",
-  endpoint: "ionoscloud:endpoint",
-  requestTimeoutMs: "ionos-registry-token:requestTimeoutMs",
-  retryBudgetMs: "ionos-registry-token:retryBudgetMs",
-};
 
 /** Something the provider's process produced outside its answers, for leak scans. */
 export interface Transcript {
@@ -72,7 +63,7 @@ export interface ReadAnswer {
 export interface ModeDriver {
   readonly mode: Mode;
   /** Configure with provider settings, under the mode's own keys. */
-  configure(settings: ProviderSettings): Promise<void>;
+  configure(settings: SessionSettings): Promise<void>;
   /** The inputs a program sends for `args` (the dynamic provider's add `__provider`). */
   program(args: RegistryTokenArgs | Props): Promise<Props>;
   /** Check of `news` against the previous inputs `olds` (`{}` for a new resource). */
@@ -103,7 +94,7 @@ export interface ModeDriver {
 /** Options of {@link startDriver}. */
 export interface DriverOptions {
   /** Provider settings sent in Configure. */
-  settings?: ProviderSettings;
+  settings?: SessionSettings;
   /** Extra environment of the process (e.g. `IONOS_*` credentials); the test's own `IONOS_*` never leak in. */
   env?: Record<string, string>;
 }
@@ -125,11 +116,11 @@ export async function startDriver(mode: Mode, options: DriverOptions = {}): Prom
 }
 
 /** The settings that are set, as strings under the keys `keyOf` gives. */
-function configOf(settings: ProviderSettings, keyOf: (key: keyof ProviderSettings) => string) {
+function configOf(settings: SessionSettings, keyOf: (key: keyof SessionSettings) => string) {
   return Object.fromEntries(
     Object.entries(settings)
       .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [keyOf(key as keyof ProviderSettings), String(value)]),
+      .map(([key, value]) => [keyOf(key as keyof SessionSettings), String(value)]),
   );
 }
 
@@ -140,7 +131,7 @@ const DIFF_CHANGES: Record<number, ModeDiff["changes"]> = { 0: "unknown", 1: "no
 export function dynamicDriver(host: ProviderHost, provider: string): ModeDriver {
   const driver: ModeDriver = {
     mode: "dynamic",
-    configure: (settings) => host.configure(configOf(settings, (key) => DYNAMIC_KEYS[key])),
+    configure: (settings) => host.configure(configOf(settings, (key) => DYNAMIC_CONFIG_KEYS[key])),
     program: async (args) => ({ ...plainInputs(args), __provider: provider }),
     check: (olds, news) => host.check(olds, news),
     diff: async (resource, news) => {

@@ -11,6 +11,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
+import { SIG_KEY as SECRET_KEY, SECRET_SIG } from "../../provider/plugin/wire";
 import { PROJECT_ROOT } from "./providerHost";
 
 /** Plain property bags as they cross the gRPC boundary. */
@@ -18,9 +19,11 @@ export type Props = Record<string, unknown>;
 
 /** The plugin executable, as the npm package ships it. */
 export const PLUGIN_PATH = path.join(PROJECT_ROOT, "bin", "pulumi-resource-ionos-registry-token");
-/** The key that marks a special value in a Struct, and the signature of a secret. */
-export const SECRET_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** How long the plugin may take to print its port: a cold Node start on a loaded 2-core machine is seconds. */
+const START_TIMEOUT_MS = 30_000;
+
+/** The key that marks a special value in a Struct, and the signature of a secret (the plugin's own constants). */
+export { SECRET_KEY, SECRET_SIG };
 
 /** `value` wrapped as a secret, as the engine sends and expects it. */
 export const secretValue = (value: unknown): Props => ({ [SECRET_KEY]: SECRET_SIG, value });
@@ -107,9 +110,25 @@ export async function startPluginSession(
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  // A plugin that cannot start (not executable, no node) or hangs fails this call, not the whole test process.
   const port = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve(line.trim()));
-    child.once("exit", (code) => reject(new Error(`plugin exited with ${code}`)));
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(
+        new Error(`the plugin printed no port within ${START_TIMEOUT_MS} ms${stderr ? `: ${stderr}` : ""}`),
+      );
+    }, START_TIMEOUT_MS);
+    const settle = (settler: () => void) => {
+      clearTimeout(timer);
+      settler();
+    };
+    createInterface({ input: child.stdout! }).once("line", (line) => settle(() => resolve(line.trim())));
+    child.once("error", (error) =>
+      settle(() => reject(new Error(`cannot start the plugin: ${error.message}`))),
+    );
+    child.once("exit", (code) =>
+      settle(() => reject(new Error(`plugin exited with ${code}${stderr ? `: ${stderr}` : ""}`))),
+    );
   });
   const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   const call = <Res>(method: string, request: unknown): Promise<Res> =>

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
+import { describeLeaks, LeakScanner } from "../support/leakScanner";
 import { startUserStack, type UserStack } from "../support/userStack";
 import { LOOKUPS_PROGRAM } from "./lookupsProgram";
 
@@ -9,6 +10,8 @@ describe("user project: the look-up functions from the packed tarball (real CLI,
   this.timeout(600_000);
   let stack: UserStack;
   let sharedId: string;
+  /** The passwords of the tokens another actor made: nothing the program looks up may carry them. */
+  const othersPasswords: string[] = [];
 
   before(async function () {
     stack = await startUserStack("token-lookups", LOOKUPS_PROGRAM);
@@ -21,6 +24,8 @@ describe("user project: the look-up functions from the packed tarball (real CLI,
         },
       });
       expect(answer.status).to.equal(201);
+      const password = (answer.json.properties as { credentials: { password: string } }).credentials.password;
+      othersPasswords.push(password);
       return answer.json.id as string;
     };
     sharedId = await made("shared-pull", "disabled");
@@ -47,6 +52,15 @@ describe("user project: the look-up functions from the packed tarball (real CLI,
     expect(outputs.oursById).to.include({ name: "team-a-ci", status: "enabled" });
     expect(outputs.teamANames).to.deep.equal(["team-a-ci", "team-a-deploy"]);
     for (const info of [outputs.sharedToken, outputs.oursById]) expect(info).to.not.have.property("password");
+    // Not under another key either, nor anywhere in the state.
+    const scanner = new LeakScanner()
+      .addArtifact("stack output --show-secrets", run.stdout)
+      .addArtifact("stack export", (await stack.project.pulumi(["stack", "export"])).stdout);
+    othersPasswords.forEach((password, i) =>
+      scanner.addSecret(`another actor's password ${i + 1}`, password),
+    );
+    const leaks = scanner.scan();
+    expect(leaks, describeLeaks(leaks)).to.deep.equal([]);
   });
 
   it("a name that is not there: the up fails naming it and the registry, and changes nothing", async () => {
