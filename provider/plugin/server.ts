@@ -35,6 +35,9 @@ type Struct = StructProto.Struct;
 /** The provider config settings, by the short names a program sets (`ionos-registry-token:<name>`). */
 const SETTINGS = Object.values(PLUGIN_CONFIG_KEYS).map((key) => key.slice(`${PACKAGE_NAME}:`.length));
 
+/** The input the engine adds for a dynamic provider (its serialized code); never a plugin input. */
+const DYNAMIC_ONLY_KEY = "__provider";
+
 /** The tokens whose empty password (read by ID alone) this process has already told the user about. */
 const toldPasswordEmpty = new Set<string>();
 
@@ -116,6 +119,16 @@ const implementation = {
     const response = new provproto.CheckResponse().setInputs(toStruct(inputs as unknown as Props));
     for (const f of failures ?? []) {
       response.addFailures(new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
+    }
+    // The rules let the dynamic provider's own `__provider` through; from a program here it is just a mistake.
+    if (DYNAMIC_ONLY_KEY in news) {
+      response.addFailures(
+        new provproto.CheckFailure()
+          .setProperty(DYNAMIC_ONLY_KEY)
+          .setReason(
+            `"${DYNAMIC_ONLY_KEY}" is not a RegistryToken input (it belongs to the dynamic provider)`,
+          ),
+      );
     }
     return response;
   }),

@@ -111,6 +111,17 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
       .setNews(struct({ registryId: "nope" }));
     const refused = await call<provproto.CheckResponse>("check", bad);
     expect(refused.getFailuresList().map((f) => f.getProperty())).to.deep.equal(["registryId"]);
+    // The dynamic provider's own input is a plain mistake in a plugin program.
+    const dynamicOnly = await call<provproto.CheckResponse>(
+      "check",
+      new provproto.CheckRequest()
+        .setUrn(URN)
+        .setOlds(struct({}))
+        .setNews(struct({ registryId: registryId(), __provider: "exports.handler = …" })),
+    );
+    expect(dynamicOnly.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).to.deep.equal([
+      ["__provider", '"__provider" is not a RegistryToken input (it belongs to the dynamic provider)'],
+    ]);
     const good = new provproto.CheckRequest()
       .setUrn(URN)
       .setOlds(struct({}))
