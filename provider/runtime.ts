@@ -64,15 +64,24 @@ export async function configure(
   state.api = undefined;
 }
 
-/** `check`: validates and normalizes inputs; no API call. */
+/** The input the dynamic-provider host adds to every resource's inputs (the serialized provider). */
+export const DYNAMIC_ENGINE_KEYS: readonly string[] = ["__provider"];
+
+/**
+ * `check`: validates and normalizes inputs; no API call. `engineKeys`: inputs the caller's protocol adds itself,
+ * let through untouched — the dynamic host's `__provider` by default; none for the plugin, where such a key can
+ * only be a program's mistake.
+ */
 export async function check(
   olds: Partial<TokenInputs>,
   news: Partial<TokenInputs>,
+  engineKeys: readonly string[] = DYNAMIC_ENGINE_KEYS,
 ): Promise<pulumi.dynamic.CheckResult<TokenInputs>> {
   const outcome = checkTokenInputs(
     (olds ?? {}) as Record<string, unknown>,
     (news ?? {}) as Record<string, unknown>,
     currentTime(process.env),
+    engineKeys,
   );
   return { inputs: outcome.inputs as unknown as TokenInputs, failures: outcome.failures };
 }

@@ -48,13 +48,18 @@ type Props = Record<string, unknown>;
  * a reason a person can act on. Values still unknown at preview pass through untouched. `olds` are the
  * previous checked inputs (empty on create and on replacement); `nowMs` is the clock for the expiry rule.
  */
-export function checkTokenInputs(olds: Props, news: Props, nowMs: number): CheckOutcome {
+export function checkTokenInputs(
+  olds: Props,
+  news: Props,
+  nowMs: number,
+  engineKeys: readonly string[] = [],
+): CheckOutcome {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const inputs: Props = { ...news };
 
   for (const key of Object.keys(news)) {
-    if (key !== "__provider" && !INPUT_KEYS.includes(key) && !CONSUMED_KEYS.includes(key)) {
+    if (!engineKeys.includes(key) && !INPUT_KEYS.includes(key) && !CONSUMED_KEYS.includes(key)) {
       fail(key, `"${key}" is not a RegistryToken input; expected one of ${INPUT_KEYS.join(", ")}`);
     }
   }

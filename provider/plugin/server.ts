@@ -35,12 +35,6 @@ type Struct = StructProto.Struct;
 /** The provider config settings, by the short names a program sets (`ionos-registry-token:<name>`). */
 const SETTINGS = Object.values(PLUGIN_CONFIG_KEYS).map((key) => key.slice(`${PACKAGE_NAME}:`.length));
 
-/** The input the engine adds for a dynamic provider (its serialized code); never a plugin input. */
-const DYNAMIC_ONLY_KEY = "__provider";
-
-/** The tokens whose empty password (read by ID alone) this process has already told the user about. */
-const toldPasswordEmpty = new Set<string>();
-
 /** The key of this plugin's run-time state in runtime.ts (one provider instance per plugin process). */
 const instance = {};
 
@@ -115,20 +109,14 @@ const implementation = {
       ...plain(request.getNews()),
       defaultNamePrefix: namePrefixFrom(resourceNameOf(request.getUrn())),
     };
-    const { inputs, failures } = await runtime.check(plain(request.getOlds()), news as Partial<TokenInputs>);
+    const { inputs, failures } = await runtime.check(
+      plain(request.getOlds()),
+      news as Partial<TokenInputs>,
+      [],
+    );
     const response = new provproto.CheckResponse().setInputs(toStruct(inputs as unknown as Props));
     for (const f of failures ?? []) {
       response.addFailures(new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
-    }
-    // The rules let the dynamic provider's own `__provider` through; from a program here it is just a mistake.
-    if (DYNAMIC_ONLY_KEY in news) {
-      response.addFailures(
-        new provproto.CheckFailure()
-          .setProperty(DYNAMIC_ONLY_KEY)
-          .setReason(
-            `"${DYNAMIC_ONLY_KEY}" is not a RegistryToken input (it belongs to the dynamic provider)`,
-          ),
-      );
     }
     return response;
   }),
@@ -179,11 +167,9 @@ const implementation = {
     if (!result.id) return response;
     // A refresh keeps the declared inputs (drift is restored by the next up); an import reports the token's.
     const inputs = (result.inputs as unknown as Props | undefined) ?? plain(request.getInputs());
-    if (result.inputs !== undefined && !toldPasswordEmpty.has(request.getId())) {
-      // A read by ID alone is an import or a `get`: the token's password cannot be had. Said once per plugin
-      // process (the import's preview and the import each start one, and each says it); refreshes carry the
+    if (result.inputs !== undefined) {
+      // A read by ID alone is an import or a `get`: the token's password cannot be had. Refreshes carry the
       // inputs, so they keep the empty password without a word.
-      toldPasswordEmpty.add(request.getId());
       await warnUser(
         `RegistryToken ${String(inputs.name)} (${request.getId()}) was read by its ID alone (an import or a get): ` +
           "its password is empty, because the API shows a password only when a token is created. Rotate it " +

@@ -119,9 +119,12 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
         .setOlds(struct({}))
         .setNews(struct({ registryId: registryId(), __provider: "exports.handler = …" })),
     );
-    expect(dynamicOnly.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).to.deep.equal([
-      ["__provider", '"__provider" is not a RegistryToken input (it belongs to the dynamic provider)'],
-    ]);
+    const refusals = dynamicOnly.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+    expect(refusals).to.have.length(1);
+    expect(refusals[0][0]).to.equal("__provider");
+    expect(refusals[0][1]).to.match(
+      /^"__provider" is not a RegistryToken input; expected one of registryId, /,
+    );
     const good = new provproto.CheckRequest()
       .setUrn(URN)
       .setOlds(struct({}))
