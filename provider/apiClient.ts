@@ -14,12 +14,13 @@ import { USER_AGENT } from "./version";
 /**
  * A tokens API client for the settings that `config` (the stack config, when there is one) and `env` resolve
  * to: endpoint, credentials, timeout and retry budget. Throws a `SettingsError` naming what to set when
- * credentials are missing. `configKeys`: the config keys of the user's mode (the dynamic provider's by default).
+ * credentials are missing. `configKeys`: the config keys of the user's mode (the dynamic provider's by default; null: none, the
+ * environment only).
  */
 export function tokensApiFor(
   config: ConfigReader,
   env: NodeJS.ProcessEnv,
-  configKeys?: ConfigKeys,
+  configKeys?: ConfigKeys | null,
 ): TokensApi {
   const settings = resolveSettings(config, env, configKeys);
   const http = new HttpClient({

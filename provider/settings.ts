@@ -72,16 +72,16 @@ export function settingsError(message: string): Error {
  * Resolves the provider settings from stack config, falling back to the environment. Throws a
  * `SettingsError` when credentials are missing or incomplete, a number is malformed, or credentials would
  * travel over plain `http://` to anything but a loopback address. Messages name the keys of `configKeys`,
- * the ones the user's mode reads.
+ * the ones the user's mode reads; `null` when there is no stack config (a command run outside Pulumi).
  */
 export function resolveSettings(
   config: ConfigReader,
   env: Record<string, string | undefined>,
-  configKeys: ConfigKeys = DYNAMIC_CONFIG_KEYS,
+  configKeys: ConfigKeys | null = DYNAMIC_CONFIG_KEYS,
 ): ProviderSettings {
   const clean = (value: string | undefined) =>
     value === undefined || value.trim() === "" ? undefined : value.trim();
-  const fromConfig = (name: SettingName) => clean(config(configKeys[name]));
+  const fromConfig = (name: SettingName) => (configKeys ? clean(config(configKeys[name])) : undefined);
   const fromEnv = (name: keyof typeof SETTING_SOURCES) => clean(env[SETTING_SOURCES[name][1]]);
   const read = (name: keyof typeof SETTING_SOURCES) => fromConfig(name) ?? fromEnv(name);
   // Credentials come as a set from one source: any in stack config win over all in the environment, so an
@@ -91,7 +91,7 @@ export function resolveSettings(
   const fromStack = CREDENTIALS.some((name) => fromConfig(name) !== undefined);
   const source = fromStack ? fromConfig : fromEnv;
   const keyOf = (name: (typeof CREDENTIALS)[number]) =>
-    fromStack ? configKeys[name] : SETTING_SOURCES[name][1];
+    fromStack && configKeys ? configKeys[name] : SETTING_SOURCES[name][1];
   const credentials = resolveCredentials(
     { token: source("token"), username: source("username"), password: source("password") },
     { keyOf, fromStack, configKeys },
@@ -160,8 +160,8 @@ interface CredentialNaming {
   keyOf: (name: "token" | "username" | "password") => string;
   /** Whether the credentials came from the stack config. */
   fromStack: boolean;
-  /** The config keys of the user's mode, for the message when nothing is set. */
-  configKeys: ConfigKeys;
+  /** The config keys of the user's mode, for the message when nothing is set; null: the environment only. */
+  configKeys: ConfigKeys | null;
 }
 
 function resolveCredentials(
@@ -182,6 +182,12 @@ function resolveCredentials(
           ? ` (set it in the stack config: credentials are read as a set, and the stack config's win over the ` +
             `environment, so ${SETTING_SOURCES[missing][1]} is not used)`
           : ""),
+    );
+  }
+  if (configKeys === null) {
+    throw settingsError(
+      "IONOS credentials are missing: set IONOS_TOKEN, or IONOS_USERNAME and IONOS_PASSWORD " +
+        "(only the environment is read here; IONOS_API_URL selects another endpoint)",
     );
   }
   throw settingsError(

@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const api = tokensApiFor(() => undefined, process.env);
+    // No stack config outside a Pulumi run: the environment only, and settings errors name only its variables.
+    const api = tokensApiFor(() => undefined, process.env, null);
     const file = await importFileFor(api, ids, await serializeRegistryTokenProvider(), parsed.values.name);
     api.close();
     const text = `${JSON.stringify(file, null, 2)}\n`;
@@ -56,14 +57,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
-    const { name, message } = error as Error;
-    // The provider's settings errors also name stack config keys, which this command does not read.
-    const text =
-      name === "SettingsError" && /credentials are (missing|incomplete)/.test(message)
-        ? "IONOS credentials are missing or incomplete: set IONOS_TOKEN, or IONOS_USERNAME and IONOS_PASSWORD " +
-          "(this command reads the environment only; IONOS_API_URL selects another endpoint)"
-        : message;
-    process.stderr.write(`ionos-registry-token: ${text}\n`);
+    process.stderr.write(`ionos-registry-token: ${(error as Error).message}\n`);
     return 1;
   }
 }

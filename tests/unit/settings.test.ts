@@ -56,6 +56,19 @@ describe("settings.ts", () => {
       /IONOS_USERNAME is set but IONOS_PASSWORD is missing$/,
     );
   });
+  it("without a stack config (a command run outside Pulumi) names only environment variables", () => {
+    const envOnly = () => resolveSettings(config({ "ionoscloud:token": "ignored" }), {}, null);
+    expect(envOnly).to.throw(
+      /^IONOS credentials are missing: set IONOS_TOKEN, or IONOS_USERNAME and IONOS_PASSWORD \(only the environment/,
+    );
+    expect(envOnly).to.throw().with.property("message").that.does.not.include("pulumi config");
+    expect(() => resolveSettings(noConfig, { IONOS_PASSWORD: "p" }, null)).to.throw(
+      /IONOS_PASSWORD is set but IONOS_USERNAME is missing$/,
+    );
+    expect(resolveSettings(noConfig, { IONOS_TOKEN: "t" }, null).credentialSource).to.equal(
+      "environment IONOS_TOKEN",
+    );
+  });
   it("names the key in the source the other half came from: config username, environment password", () => {
     const config = (key: string) => (key === "ionoscloud:username" ? "u" : undefined);
     expect(() => resolveSettings(config, { IONOS_PASSWORD: "p-secret" }))
