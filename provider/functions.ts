@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { tokensApiFor } from "./apiClient";
+import type { TokensApi } from "./client/tokens";
 import {
   lookUpToken,
   lookUpTokens,
@@ -20,24 +21,22 @@ function stackConfig(key: string): string | undefined {
   return pulumi.runtime.getConfig(key);
 }
 
-/** Looks up one token by `tokenId` or `name`; never returns a password. */
-export async function getRegistryToken(args: GetRegistryTokenArgs): Promise<RegistryTokenInfo> {
+/** Runs `use` with an API client for the program's settings, and releases the client's sockets after. */
+async function withStackApi<T>(use: (api: TokensApi) => Promise<T>): Promise<T> {
   const api = tokensApiFor(stackConfig, process.env);
   try {
-    return await lookUpToken(api, args);
+    return await use(api);
   } finally {
     api.close();
   }
 }
 
+/** Looks up one token by `tokenId` or `name`; never returns a password. */
+export function getRegistryToken(args: GetRegistryTokenArgs): Promise<RegistryTokenInfo> {
+  return withStackApi((api) => lookUpToken(api, args));
+}
+
 /** Lists a registry's tokens (every page), optionally those whose name starts with `namePrefix`. */
-export async function getRegistryTokens(
-  args: GetRegistryTokensArgs,
-): Promise<{ tokens: RegistryTokenInfo[] }> {
-  const api = tokensApiFor(stackConfig, process.env);
-  try {
-    return await lookUpTokens(api, args);
-  } finally {
-    api.close();
-  }
+export function getRegistryTokens(args: GetRegistryTokensArgs): Promise<{ tokens: RegistryTokenInfo[] }> {
+  return withStackApi((api) => lookUpTokens(api, args));
 }
