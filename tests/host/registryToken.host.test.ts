@@ -5,7 +5,6 @@ import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryTokenProvider, RUNTIME_MODULE } from "../../provider/lifecycle";
-import { UNKNOWN } from "../../provider/unknown";
 import { PROJECT_ROOT, startProviderHost, type ProviderHost } from "../support/providerHost";
 import { registerToken, type RegisteredToken } from "../support/serializedProvider";
 
@@ -14,6 +13,11 @@ const DIFF_NONE = 1;
 const DIFF_SOME = 2;
 const API_TOKEN = `api-token-${randomBytes(12).toString("hex")}`;
 
+/*
+ * What both modes must do alike — check and diff without API calls, a vanished token, replacement order,
+ * configuration mistakes — is in modes.host.test.ts, run once per mode; this file keeps what only the dynamic
+ * provider has (serialization, the registered resource) and the longer lifecycle it drives through the host.
+ */
 describe("RegistryToken through Pulumi's dynamic-provider host", function () {
   this.timeout(60_000);
   let emulator: RunningEmulator;
@@ -114,37 +118,6 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
     it("serializes a provider that captures no credential", () => {
       expect(registered.provider).to.be.a("string").and.not.include(API_TOKEN);
       expect(registered.provider).to.not.match(/IONOS_TOKEN\s*[:=]\s*"/);
-    });
-  });
-
-  describe("preview", () => {
-    it("checks and diffs unknown inputs without calling the API", async () => {
-      const news = program({
-        status: UNKNOWN,
-        scopes: [{ name: UNKNOWN, type: "repository", actions: ["pull"] }],
-      });
-      const { inputs, failures } = await host.check({}, news);
-      expect(failures).to.deep.equal([]);
-      expect(inputs.status).to.equal(UNKNOWN);
-      const olds = { ...inputs, status: "enabled", scopes: [] };
-      const diff = await host.diff(`${registryId}/x`, olds, inputs);
-      expect(diff.changes).to.equal(DIFF_SOME);
-      expect(diff.replaces).to.deep.equal([]);
-      expect(emulator.requests()).to.deep.equal([]);
-    });
-
-    it("refuses bad input naming each property, without calling the API", async () => {
-      const { failures } = await host.check(
-        {},
-        program({
-          name: "9-bad",
-          expiryDate: "2001-01-01T00:00:00Z",
-          scopes: [{ name: "*", type: "repository", actions: ["pull", "fly"] }],
-        }),
-      );
-      expect(failures.map((f) => f.property)).to.deep.equal(["name", "expiryDate", "scopes[0].actions[1]"]);
-      expect(failures[1].reason).to.match(/at least one hour in the future/);
-      expect(emulator.requests()).to.deep.equal([]);
     });
   });
 
@@ -258,20 +231,6 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
       expect(outs.password).to.be.a("string").and.not.equal(passwordsSeen[0]).and.not.equal("");
       passwordsSeen.push(outs.password as string);
       expect(emulator.admin.getToken(registryId, tokenId)?.properties.status).to.equal("enabled");
-    });
-
-    it("drops a token deleted out of band from the state on refresh", async () => {
-      emulator.admin.deleteToken(registryId, outs.tokenId as string);
-      expect((await host.read(id, outs, inputs)).id).to.equal("");
-    });
-
-    it("deletes, and a second delete of the same token succeeds", async () => {
-      const created = await up(program());
-      emulator.clearRequests();
-      await host.delete(created.id, created.outs);
-      await host.delete(created.id, created.outs);
-      expect(writes().map((r) => `${r.method} ${r.status}`)).to.deep.equal(["DELETE 204", "DELETE 404"]);
-      expect(emulator.admin.listTokens(registryId).map((t) => t.id)).to.not.include(created.outs.tokenId);
     });
   });
 
@@ -388,13 +347,6 @@ describe("RegistryToken provider settings through the host", function () {
     await host.close();
   });
 
-  it("fails a create with a message naming the config keys when credentials are missing", async () => {
-    const { result } = await createWith({ "ionoscloud:endpoint": emulator.url });
-    expect(result).to.be.instanceOf(Error);
-    expect((result as Error).message).to.match(/ionoscloud:token.*IONOS_TOKEN/s);
-    expect(emulator.requests()).to.have.length(0);
-  });
-
   it("reports wrong credentials as a clear 401 without echoing them", async () => {
     const wrong = `wrong-${randomBytes(8).toString("hex")}`;
     const { result, output } = await createWith({
@@ -403,13 +355,5 @@ describe("RegistryToken provider settings through the host", function () {
     });
     expect((result as Error).message).to.match(/registriesTokensPost .* HTTP 401/);
     expect((result as Error).message + output).to.not.include(wrong);
-  });
-
-  it("refuses to send credentials over plain http to a non-loopback host", async () => {
-    const { result } = await createWith({
-      "ionoscloud:token": "t",
-      "ionoscloud:endpoint": "http://registry.example.com",
-    });
-    expect((result as Error).message).to.match(/Refusing to send IONOS credentials over plain http/);
   });
 });
