@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
@@ -8,21 +7,13 @@ import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
 import { SIG_KEY } from "../../provider/plugin/wire";
 import { createProjectSandbox, type ProjectSandbox } from "../../scripts/projectSandbox";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
+import { yamlLanguageHostDir } from "../support/generatedSdk";
 import { PROJECT_ROOT } from "../support/providerHost";
 import { requirePulumi } from "../support/pulumiCli";
 import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `yaml-${randomBytes(12).toString("hex")}`;
 const TYPE = PLUGIN_TOKEN_TYPE;
-
-/** Pulumi YAML's language host, built like the CLI (scripts/ensure-pulumi-yaml.sh): its bin dir. */
-function yamlHostDir(): string {
-  const out = execFileSync("bash", [path.join(PROJECT_ROOT, "scripts", "ensure-pulumi-yaml.sh")], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return out.trim().split("\n").pop()!;
-}
 
 /** What a test changes in the program. */
 interface ProgramShape {
@@ -93,7 +84,7 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
 
   before(async function () {
     requirePulumi();
-    yamlHost = yamlHostDir();
+    yamlHost = yamlLanguageHostDir();
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "yaml" }] });
     project = createProjectSandbox("yaml-plugin", { files: [], links: [] });
     write();

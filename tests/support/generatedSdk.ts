@@ -31,6 +31,11 @@ function ensure(script: string): string {
   return dir;
 }
 
+/** Pulumi YAML's language host (scripts/ensure-pulumi-yaml.sh): its bin dir, built on first use. */
+export function yamlLanguageHostDir(): string {
+  return ensure("ensure-pulumi-yaml.sh");
+}
+
 /** The `pulumi-gen-sdk` executable, built on first use (minutes with cold Go caches). */
 export function sdkGenerator(): string {
   return path.join(ensure("ensure-sdk-gen.sh"), "pulumi-gen-sdk");
