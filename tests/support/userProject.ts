@@ -20,24 +20,27 @@ import { REPO_ROOT } from "../../scripts/pulumiCli";
 /** The npm spec of the SDK a new project gets: the newest 3.x, as `pulumi new typescript` would install. */
 export const NEWEST_SDK = "@pulumi/pulumi@3";
 
-let tarball: string | undefined;
+let packed: string | undefined;
 
 /**
  * `npm pack` of this repository (its `prepack` script compiles what ships), once per test process; the path
  * of the `.tgz`.
  */
 export function packedTarball(): string {
-  if (tarball === undefined) {
-    const dest = mkdtempSync(path.join(tmpdir(), "ionos-pack-"));
-    execFileSync("npm", ["pack", "--silent", "--pack-destination", dest], {
-      cwd: REPO_ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    const [file] = readdirSync(dest).filter((f) => f.endsWith(".tgz"));
-    if (file === undefined) throw new Error(`npm pack wrote no tarball into ${dest}`);
-    tarball = path.join(dest, file);
-  }
-  return tarball;
+  packed ??= npmPack(REPO_ROOT);
+  return packed;
+}
+
+/** `npm pack` of the package in `dir` into a new temp folder; the path of the `.tgz`. */
+export function npmPack(dir: string): string {
+  const dest = mkdtempSync(path.join(tmpdir(), "ionos-pack-"));
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", dest], {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const [file] = readdirSync(dest).filter((f) => f.endsWith(".tgz"));
+  if (file === undefined) throw new Error(`npm pack wrote no tarball into ${dest}`);
+  return path.join(dest, file);
 }
 
 /**
@@ -98,6 +101,8 @@ export interface UserProjectSource {
   copyFrom?: string;
   /** Files to write, by name (`index.ts` at least when nothing is copied). */
   files?: Record<string, string>;
+  /** The package tarball to install. @default this checkout's, from {@link packedTarball} */
+  tarball?: string;
 }
 
 /**
@@ -108,6 +113,7 @@ export interface UserProjectSource {
 export async function createUserProject(passphrase: string, source: UserProjectSource): Promise<UserProject> {
   const sandbox = createProjectSandbox(passphrase, { files: [], links: [] });
   const dir = sandbox.projectDir;
+  const tarball = source.tarball ?? packedTarball();
   const npm = (args: string[], options: PulumiRunOptions = {}) =>
     runCommand("npm", [...args, "--no-audit", "--no-fund"], { ...options, cwd: dir, env: sandbox.env });
   try {
@@ -135,10 +141,10 @@ export async function createUserProject(passphrase: string, source: UserProjectS
     if (source.copyFrom !== undefined) {
       // An example names the tarball in its package.json (`file:./ionos-registry-token-<version>.tgz`): the
       // README says to put it beside, then `npm install`; its `@pulumi/pulumi` range picks the newest 3.x.
-      copyFileSync(packedTarball(), path.join(dir, path.basename(packedTarball())));
+      copyFileSync(tarball, path.join(dir, path.basename(tarball)));
       await npm(["install", "--prefer-offline"]);
     } else {
-      await npm(["install", "--prefer-offline", packedTarball(), NEWEST_SDK]);
+      await npm(["install", "--prefer-offline", tarball, NEWEST_SDK]);
     }
   } catch (err) {
     sandbox.dispose();
