@@ -7,14 +7,14 @@ import { execFileSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { RUNTIME_MODULE } from "../provider/lifecycle";
+import { RUNTIME_ENTRY } from "../provider/stateContract";
 import { PROJECT_ROOT } from "../tests/support/providerHost";
 import type { RegisteredToken } from "../tests/support/serializedProvider";
 import { startBenchEnv, type LiveToken } from "./harness";
 import { bytes, type SectionResult } from "./report";
 
 /** The package name, as the serialized provider `require`s it. */
-const PACKAGE_NAME = RUNTIME_MODULE.split("/")[0];
+const PACKAGE_NAME = RUNTIME_ENTRY.split("/")[0];
 
 /** The budget for `__provider`. */
 export const PROVIDER_BUDGET_BYTES = 24 * 1024;

@@ -3,22 +3,21 @@ import type * as Runtime from "./runtime";
 import type { TokenInputs, TokenOutputs } from "./types";
 
 /**
- * Where the provider's implementation lives, by package name. Pulumi stores the serialized provider object in
- * every resource's state; keeping the implementation out of it (it is `require`d inside the provider host, as
- * the closure serializer itself does for any module under node_modules) keeps that copy small, and lets
- * `refresh` and `destroy` run with the installed code. Inside this repository, `npm ci` links the package to
- * itself (`scripts/link-self.mjs`) so the name resolves here too.
+ * Loads the provider's implementation inside the provider host. Pulumi stores the serialized provider object
+ * in every resource's state; keeping the implementation out of it keeps that copy small and lets `refresh` and
+ * `destroy` run with the installed code. The specifier is a literal on purpose: the serializer then captures
+ * nothing of this package's modules, and the state names the package only through the documented entry
+ * `RUNTIME_ENTRY` (`stateContract.ts`, package.json `exports`). Inside this repository, `npm ci` links the
+ * package to itself (`scripts/link-self.mjs`) so the name resolves here too.
  */
-export const RUNTIME_MODULE = "ionos-registry-token/dist/provider/runtime";
-
 function runtime(): typeof Runtime {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(RUNTIME_MODULE) as typeof Runtime;
+  return require("ionos-registry-token/provider-runtime") as typeof Runtime;
 }
 
 /**
  * The `RegistryToken` dynamic provider: the object Pulumi serializes into state. It has no fields and captures
- * nothing but {@link RUNTIME_MODULE}: credentials are read at run time (`configure`, then the environment), and
+ * nothing but the runtime's package entry: credentials are read at run time (`configure`, then the environment), and
  * per-instance run-time state lives in the runtime module. One host serves all tokens of a deployment
  * concurrently; nothing here is per resource.
  */

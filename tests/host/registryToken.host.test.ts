@@ -4,7 +4,8 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryTokenProvider, RUNTIME_MODULE } from "../../provider/lifecycle";
+import { RegistryTokenProvider } from "../../provider/lifecycle";
+import { RUNTIME_ENTRY } from "../../provider/stateContract";
 import { PROJECT_ROOT, startProviderHost, type ProviderHost } from "../support/providerHost";
 import { registerToken, type RegisteredToken } from "../support/serializedProvider";
 
@@ -78,7 +79,7 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
     });
 
     it("serializes only glue that loads the implementation by package name", () => {
-      expect(registered.provider).to.include(`"${RUNTIME_MODULE}"`);
+      expect(registered.provider).to.include(`"${RUNTIME_ENTRY}"`);
       expect(registered.provider).to.not.include("checkTokenInputs");
       expect(registered.provider).to.not.include("node-fetch");
       expect(registered.provider.length).to.be.below(8 * 1024);
@@ -86,14 +87,14 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
 
     it("resolves that package name from the project root and from an example's folder", () => {
       for (const dir of [PROJECT_ROOT, path.join(PROJECT_ROOT, "examples", "quickstart")]) {
-        expect(require.resolve(RUNTIME_MODULE, { paths: [dir] })).to.equal(
+        expect(require.resolve(RUNTIME_ENTRY, { paths: [dir] })).to.equal(
           path.join(PROJECT_ROOT, "dist/provider/runtime.js"),
         );
       }
       const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
         name: string;
       };
-      expect(RUNTIME_MODULE.startsWith(`${pkg.name}/`)).to.equal(true);
+      expect(RUNTIME_ENTRY.startsWith(`${pkg.name}/`)).to.equal(true);
     });
 
     it("serializes no credential even after configure ran and IONOS_* variables are set in the same process", async () => {
@@ -107,7 +108,7 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
         });
         await provider.check({} as never, { registryId, name: "probe" } as never);
         const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-        expect(text).to.include(`"${RUNTIME_MODULE}"`);
+        expect(text).to.include(`"${RUNTIME_ENTRY}"`);
         expect(text).to.not.include(API_TOKEN);
       } finally {
         if (saved === undefined) delete process.env.IONOS_PASSWORD;

@@ -185,7 +185,10 @@ export async function createBaselineProject(source: BaselineProjectSource): Prom
   }
   if (source.plugins === undefined) throw new Error("a plugin-mode project needs the plugins' folders");
   const sandbox = createProjectSandbox(source.passphrase, { files: [], links: [] });
-  writeFileSync(path.join(sandbox.projectDir, "Pulumi.yaml"), pluginProjectFile(source.project, source.plugins));
+  writeFileSync(
+    path.join(sandbox.projectDir, "Pulumi.yaml"),
+    pluginProjectFile(source.project, source.plugins),
+  );
   writeFileSync(path.join(sandbox.projectDir, FILES.program.plugin), source.program);
   return sandbox;
 }

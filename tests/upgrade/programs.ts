@@ -146,9 +146,23 @@ function yamlProgram(replacedName: string, adopted: boolean): string {
 `
     : "";
   const map = (pick: string) => tokens.map((t) => `    ${t}: \${${t}.${pick}}`).join("\n");
-  const fields = ["name", "namePrefix", "tokenId", "username", "status", "expiryDate", "expiresIn", "rotateBefore", "createdDate"];
+  const fields = [
+    "name",
+    "namePrefix",
+    "tokenId",
+    "username",
+    "status",
+    "expiryDate",
+    "expiresIn",
+    "rotateBefore",
+    "createdDate",
+  ];
   const tokenOutputs = tokens
-    .map((t) => [`    ${t}:`, ...fields.map((f) => `      ${f}: \${${t}.${f}}`), `      scopes: \${${t}.scopes}`].join("\n"))
+    .map((t) =>
+      [`    ${t}:`, ...fields.map((f) => `      ${f}: \${${t}.${f}}`), `      scopes: \${${t}.scopes}`].join(
+        "\n",
+      ),
+    )
     .join("\n");
   return `config:
   registryId:

@@ -63,8 +63,9 @@ function preparePackage(commit: string, root: string): RecordedPackage {
   run("git", ["worktree", "add", "--detach", worktree, commit], REPO_ROOT);
   run("npm", ["ci", "--no-audit", "--no-fund"], worktree);
   run("npm", ["run", "build"], worktree);
-  const version = (JSON.parse(readFileSync(path.join(worktree, "package.json"), "utf8")) as { version: string })
-    .version;
+  const version = (
+    JSON.parse(readFileSync(path.join(worktree, "package.json"), "utf8")) as { version: string }
+  ).version;
   return {
     version,
     commit,
@@ -94,7 +95,12 @@ function expectWrites(emulator: RunningEmulator, step: string, expected: string[
 }
 
 /** Records one mode's baseline into `target`. */
-async function recordMode(mode: BaselineMode, pkg: RecordedPackage, target: string, work: string): Promise<void> {
+async function recordMode(
+  mode: BaselineMode,
+  pkg: RecordedPackage,
+  target: string,
+  work: string,
+): Promise<void> {
   const project = `upgrade-${mode}`;
   const passphrase = `upgrade-${randomBytes(8).toString("hex")}`;
   const apiToken = `upgrade-api-${randomBytes(12).toString("hex")}`;
@@ -184,7 +190,10 @@ async function recordMode(mode: BaselineMode, pkg: RecordedPackage, target: stri
       commit: pkg.commit,
       mode,
       recordedAt: new Date().toISOString(),
-      tools: { pulumi: execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim(), node: process.version },
+      tools: {
+        pulumi: execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim(),
+        node: process.version,
+      },
       project,
       stack: STACK,
       passphrase,

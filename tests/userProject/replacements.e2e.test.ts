@@ -5,6 +5,7 @@ import type { RunningEmulator } from "../../emulator";
 import type { UserProject } from "../support/userProject";
 import { startUserStack, type UserStack } from "../support/userStack";
 import { REPLACEMENTS_PROGRAM } from "./replacementsProgram";
+import { RUNTIME_ENTRY } from "../../provider/stateContract";
 
 const TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
 
@@ -92,7 +93,7 @@ describe("user project: every kind of replacement, in the order the README promi
         () => expect.fail("refresh succeeded without the package"),
         (error: Error) => error.message,
       );
-      expect(text).to.include("Cannot find module 'ionos-registry-token/dist/provider/lifecycle.js'");
+      expect(text).to.include(`Cannot find module '${RUNTIME_ENTRY}'`);
     } finally {
       renameSync(`${installed}.away`, installed);
     }
