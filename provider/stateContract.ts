@@ -6,10 +6,9 @@
  * module specifier, so each specifier any release ever serialized is an entry of `package.json` `exports`
  * for good, and the module behind it keeps its functions' signatures (`runtime.ts`):
  *
- * | Written by   | The glue requires                                                   | Entry kept in `exports`          |
- * | ------------ | ------------------------------------------------------------------- | -------------------------------- |
- * | 0.1.0        | `ionos-registry-token/dist/provider/lifecycle.js`, then its `RUNTIME_MODULE` | `./dist/provider/lifecycle.js` (this module) and `./dist/provider/runtime` |
- * | later        | {@link RUNTIME_ENTRY}                                               | `./provider-runtime`             |
+ * - 0.1.0's glue requires `ionos-registry-token/dist/provider/lifecycle.js` (an entry that points at this
+ *   module), then `require(RUNTIME_MODULE)` of what that module exports;
+ * - later glue requires {@link RUNTIME_ENTRY}, the entry `./provider-runtime` (`dist/provider/runtime.js`).
  *
  * `tests/package/stateContract.test.ts` fails when an entry a recorded stack needs disappears, and
  * `tests/upgrade` replays the recorded stacks. Files may move freely: only the `exports` targets follow them.
