@@ -7,6 +7,7 @@ import { isIonosApiError } from "./client/errors";
 import { toOutputs } from "./mapping";
 import type { RegistryTokenScope, RegistryTokenStatus } from "./types";
 import type { WireToken } from "./client/models";
+import { checkTokenLookup, checkTokensLookup } from "./validateLookup";
 
 /** What a look-up tells about a token: everything but a password (the API shows that only at creation). */
 export interface RegistryTokenInfo {
@@ -39,14 +40,12 @@ function infoOf(registryId: string, token: WireToken): RegistryTokenInfo {
 }
 
 /**
- * One token, by `tokenId` (one GET) or by `name` (the registry's list, every page; see `findByName`). Throws naming what was
- * looked for when there is no such token, or when neither or both of `tokenId` and `name` are given.
+ * One token, by `tokenId` (one GET) or by `name` (the registry's list, every page; see `findByName`). Throws
+ * naming the argument before any API call when an argument breaks the resource's rules (`validateLookup.ts`),
+ * and naming what was looked for when there is no such token.
  */
 export async function lookUpToken(api: TokensApi, args: GetRegistryTokenArgs): Promise<RegistryTokenInfo> {
-  const { registryId, tokenId, name } = args;
-  if ((tokenId === undefined) === (name === undefined)) {
-    throw new Error("getRegistryToken needs exactly one of tokenId and name");
-  }
+  const { registryId, tokenId, name } = checkTokenLookup(args);
   if (tokenId !== undefined) {
     try {
       return infoOf(registryId, await api.get(registryId, tokenId));
@@ -69,10 +68,11 @@ export async function lookUpTokens(
   api: TokensApi,
   args: GetRegistryTokensArgs,
 ): Promise<{ tokens: RegistryTokenInfo[] }> {
-  const tokens = await api.list(args.registryId);
+  const { registryId, namePrefix } = checkTokensLookup(args);
+  const tokens = await api.list(registryId);
   return {
     tokens: tokens
-      .filter((t) => args.namePrefix === undefined || t.properties.name.startsWith(args.namePrefix))
-      .map((t) => infoOf(args.registryId, t)),
+      .filter((t) => namePrefix === undefined || t.properties.name.startsWith(namePrefix))
+      .map((t) => infoOf(registryId, t)),
   };
 }

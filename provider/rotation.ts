@@ -5,6 +5,12 @@ import { formatUtc, parseRfc3339 } from "./normalize";
 export const MIN_EXPIRY_LEAD_MS = 60 * 60 * 1000;
 
 /**
+ * The latest expiry there is: RFC 3339 (and so the API) has four-digit years. A lifetime reaching past it
+ * fails at preview, naming the input, instead of at the API (or as JavaScript's `Invalid time value`).
+ */
+export const MAX_EXPIRY_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
  * Head room a planned expiry keeps above {@link MIN_EXPIRY_LEAD_MS}. The expiry is planned in `check`, and the
  * POST follows when the engine gets to the resource — after its dependencies, or after a slow `up` of other
  * resources. A `1h` lifetime planned to the second would be refused by then.

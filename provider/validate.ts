@@ -18,7 +18,8 @@ export interface CheckOutcome {
 
 export { MIN_EXPIRY_LEAD_MS } from "./rotation";
 
-const UUID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
+/** A UUID, the form of the API's registry and token ids (either case; stored lower case). */
+export const UUID_PATTERN = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 const INPUT_KEYS = [
   "registryId",
   "name",
@@ -93,7 +94,8 @@ function withoutUnset(inputs: Props): Props {
   );
 }
 
-function checkRegistryId(value: unknown, fail: Fail): unknown {
+/** The `registryId` rule: a registry UUID, returned lower case; a failure names `registryId` otherwise. */
+export function checkRegistryId(value: unknown, fail: Fail): unknown {
   if (value === UNKNOWN) return value;
   if (value == null || value === "") {
     fail("registryId", "registryId is required: the UUID of the container registry that owns the token");
@@ -144,15 +146,9 @@ function checkName(
     const usable = typeof wanted === "string" && NAME_PREFIX_PATTERN.test(wanted) ? wanted : "token";
     return { name: generateName(usable), namePrefix: usable };
   }
-  if (typeof value !== "string") {
-    fail("name", `name must be a string, got ${show(value)}`);
-  } else if (!TOKEN_NAME_PATTERN.test(value)) {
-    fail("name", `name ${show(value)} is invalid: ${explainName(value)}`);
-  } else if (generatedBefore && value === olds.name) {
-    // The stored generated name, given back (`ignoreChanges`, or written into the program): still generated.
-    return { name: value, namePrefix: olds.namePrefix };
-  }
-  return { name: value, namePrefix: null };
+  // The stored generated name, given back (`ignoreChanges`, or written into the program): still generated.
+  const keepsGenerated = checkTokenName(value, fail) && generatedBefore && value === olds.name;
+  return { name: value, namePrefix: keepsGenerated ? olds.namePrefix : null };
 }
 
 /**
@@ -168,6 +164,19 @@ function wasGenerated(olds: Props): boolean {
     name.startsWith(`${namePrefix}-`) &&
     /^[a-z0-9]+$/.test(name.slice(namePrefix.length + 1))
   );
+}
+
+/** The token `name` rule (the API's pattern); false, with a failure naming `name`, when it is broken. */
+export function checkTokenName(value: unknown, fail: Fail): value is string {
+  if (typeof value !== "string") {
+    fail("name", `name must be a string, got ${show(value)}`);
+    return false;
+  }
+  if (!TOKEN_NAME_PATTERN.test(value)) {
+    fail("name", `name ${show(value)} is invalid: ${explainName(value)}`);
+    return false;
+  }
+  return true;
 }
 
 function explainName(name: string): string {

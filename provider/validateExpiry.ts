@@ -2,7 +2,7 @@
 import { parseDuration } from "./duration";
 import { show, type Fail } from "./failures";
 import { formatUtc, parseRfc3339, sameInstant } from "./normalize";
-import { MIN_EXPIRY_LEAD_MS, planExpiry } from "./rotation";
+import { MAX_EXPIRY_MS, MIN_EXPIRY_LEAD_MS, planExpiry } from "./rotation";
 import { UNKNOWN } from "./unknown";
 
 const EXAMPLE_DATE = "2030-01-31T12:00:00Z";
@@ -17,12 +17,12 @@ const isKnown = (value: unknown) => value !== UNKNOWN;
  * both are known: at preview an unknown value may still turn out to be absent.
  */
 export function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail): Props {
-  const expiresIn = checkDuration("expiresIn", news.expiresIn, MIN_EXPIRY_LEAD_MS, fail);
-  const rotateBefore = checkDuration("rotateBefore", news.rotateBefore, 60_000, fail);
+  const expiresIn = checkDuration("expiresIn", news.expiresIn, MIN_EXPIRY_LEAD_MS, nowMs, fail);
+  const rotateBefore = checkDuration("rotateBefore", news.rotateBefore, 60_000, nowMs, fail);
   // "" means no expiry, like null (a config value left empty).
   const expiryDate = isPlannedCopy(olds, news) || news.expiryDate === "" ? null : news.expiryDate;
-  const lifetime = typeof expiresIn === "string" ? parseDuration(expiresIn) : undefined;
-  const window = typeof rotateBefore === "string" ? parseDuration(rotateBefore) : undefined;
+  const lifetime = typeof expiresIn === "string" ? withinBounds(expiresIn, nowMs) : undefined;
+  const window = typeof rotateBefore === "string" ? withinBounds(rotateBefore, nowMs) : undefined;
   // Rules relating two inputs apply to valid, known values only: an invalid one already has its failure.
   let consistent = true;
   if (lifetime !== undefined && isKnown(expiryDate) && expiryDate != null) {
@@ -61,8 +61,17 @@ function isPlannedCopy(olds: Props, news: Props): boolean {
   );
 }
 
-/** A duration input (`90d`, `12h`, `1d12h`, `30m`) of at least `minMs`; null when absent. */
-function checkDuration(property: string, value: unknown, minMs: number, fail: Fail): unknown {
+/** The duration in ms when it is well-formed and ends, from now, by {@link MAX_EXPIRY_MS}. */
+function withinBounds(text: string, nowMs: number): number | undefined {
+  const ms = parseDuration(text);
+  return ms !== undefined && ms <= MAX_EXPIRY_MS - nowMs ? ms : undefined;
+}
+
+/**
+ * A duration input (`90d`, `12h`, `1d12h`, `30m`) of at least `minMs`, ending by {@link MAX_EXPIRY_MS} when
+ * counted from `nowMs`; null when absent.
+ */
+function checkDuration(property: string, value: unknown, minMs: number, nowMs: number, fail: Fail): unknown {
   if (value == null) return null;
   if (value === UNKNOWN) return value;
   const ms = typeof value === "string" ? parseDuration(value) : undefined;
@@ -75,6 +84,13 @@ function checkDuration(property: string, value: unknown, minMs: number, fail: Fa
     fail(
       property,
       `${property} must be at least ${minMs >= 3600_000 ? "one hour" : "one minute"}, got ${show(value)}`,
+    );
+  } else if (ms > MAX_EXPIRY_MS - nowMs) {
+    const maxDays = Math.floor((MAX_EXPIRY_MS - nowMs) / 86_400_000);
+    fail(
+      property,
+      `${property} ${show(value)} is too long: counted from now it ends after ${formatUtc(MAX_EXPIRY_MS)}, ` +
+        `the latest date the API can store (at most "${maxDays}d")`,
     );
   }
   return value;

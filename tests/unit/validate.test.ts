@@ -175,6 +175,33 @@ describe("check (validate.ts)", () => {
     });
   });
 
+  describe("durations: bounded by the latest date the API can store", () => {
+    // From 2030-01-01, 9999-12-31T23:59:59Z is 2,910,981 whole days ahead.
+    for (const property of ["expiresIn", "rotateBefore"] as const) {
+      for (const huge of ["100000000d", "3000000d", "2910982d", "999999999999999999999d"]) {
+        it(`${property}: "${huge}" fails naming ${property} and the bound, without throwing`, () => {
+          const news = { ...valid, expiresIn: "30d", rotateBefore: "7d", [property]: huge };
+          const failures = check(news).failures.filter((f) => f.property === property);
+          expect(failures, JSON.stringify(check(news).failures)).to.have.length(1);
+          expect(failures[0].reason).to.include(`${property} "${huge}" is too long`);
+          expect(failures[0].reason).to.include(
+            '9999-12-31T23:59:59Z, the latest date the API can store (at most "2910981d")',
+          );
+        });
+      }
+    }
+    it('"2910981d" still fits, and plans an expiry within the bound', () => {
+      const { inputs, failures } = check({ ...valid, expiresIn: "2910981d" });
+      expect(failures).to.deep.equal([]);
+      expect(inputs.expiryDate).to.match(/^9999-12-3\dT/);
+    });
+    it("a duration that is not one still says what a duration is", () => {
+      expect(check({ ...valid, expiresIn: "30 days" }).failures[0].reason).to.match(
+        /must be a duration such as/,
+      );
+    });
+  });
+
   describe("status", () => {
     it("accepts enabled and disabled", () => {
       expect(failedProperties({ ...valid, status: "disabled" })).to.deep.equal([]);
