@@ -20,7 +20,7 @@ import type { TokenInputs, TokenOutputs } from "../types";
 import { UNKNOWN } from "../unknown";
 import { PACKAGE_VERSION } from "../version";
 import { FUNCTIONS, PACKAGE_NAME, pluginSchema } from "./schema";
-import { asSecret, revealed } from "./wire";
+import { revealed, secretProperties, withSecrets } from "./wire";
 
 type Props = Record<string, unknown>;
 
@@ -47,10 +47,40 @@ function resourceNameOf(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
-/** Outputs as the engine must store them: the password a secret. */
-function outputs(outs: Props): Struct {
-  return toStruct({ ...outs, password: asSecret(outs.password ?? "") });
+/**
+ * Outputs that carry the value of a secret input under another name: a generated `name` (from `namePrefix`),
+ * the `username` (the name), a planned `expiryDate` (from `expiresIn`).
+ */
+const DERIVED_FROM: Record<string, readonly string[]> = {
+  name: ["namePrefix"],
+  username: ["name", "namePrefix"],
+  expiryDate: ["expiresIn"],
+};
+
+/** `secret` plus every output derived from one of its properties. */
+function withDerived(secret: ReadonlySet<string>): Set<string> {
+  const all = new Set(secret);
+  for (const [output, sources] of Object.entries(DERIVED_FROM))
+    if (sources.some((source) => secret.has(source))) all.add(output);
+  return all;
 }
+
+/**
+ * Outputs as the engine must store them: the password a secret, and every property that came in secret (in
+ * `secret`, found by `secretProperties` on the request) secret again, with what is derived from it.
+ */
+function outputs(outs: Props, secret: ReadonlySet<string> = new Set()): Struct {
+  const keys = withDerived(secret).add("password");
+  return toStruct(withSecrets({ ...outs, password: outs.password ?? "" }, keys));
+}
+
+/** Inputs as the engine must store them: every property that came in secret, secret again. */
+function inputsStruct(inputs: Props, secret: ReadonlySet<string>): Struct {
+  return toStruct(withSecrets(inputs, withDerived(secret)));
+}
+
+/** The request's properties as they arrived (secrets wrapped), for `secretProperties`. */
+const raw = (struct: Struct | undefined): Props => (struct?.toJavaScript() ?? {}) as Props;
 
 type Handler<Req, Res> = (request: Req) => Promise<Res>;
 
@@ -114,7 +144,10 @@ const implementation = {
       news as Partial<TokenInputs>,
       [],
     );
-    const response = new provproto.CheckResponse().setInputs(toStruct(inputs as unknown as Props));
+    const secret = secretProperties(raw(request.getNews()));
+    const response = new provproto.CheckResponse().setInputs(
+      inputsStruct(inputs as unknown as Props, secret),
+    );
     for (const f of failures ?? []) {
       response.addFailures(new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
     }
@@ -144,6 +177,7 @@ const implementation = {
   }),
   create: unary(async (request: ProviderProto.CreateRequest) => {
     const inputs = plain(request.getProperties());
+    const secret = secretProperties(raw(request.getProperties()));
     if (request.getPreview()) {
       // No API call at preview: what the API will assign is unknown, the password a secret.
       const planned = {
@@ -152,16 +186,17 @@ const implementation = {
         createdDate: UNKNOWN,
       };
       return new provproto.CreateResponse().setProperties(
-        outputs({ ...planned, username: inputs.name ?? UNKNOWN, password: UNKNOWN }),
+        outputs({ ...planned, username: inputs.name ?? UNKNOWN, password: UNKNOWN }, secret),
       );
     }
     const created = await runtime.create(instance, inputs as unknown as TokenInputs);
     return new provproto.CreateResponse()
       .setId(created.id)
-      .setProperties(outputs(created.outs as unknown as Props));
+      .setProperties(outputs(created.outs as unknown as Props, secret));
   }),
   read: unary(async (request: ProviderProto.ReadRequest) => {
     const props = plain(request.getProperties());
+    const secret = secretProperties(raw(request.getProperties()), raw(request.getInputs()));
     const result = await runtime.read(instance, request.getId(), props as unknown as TokenOutputs);
     const response = new provproto.ReadResponse().setId(result.id ?? "");
     if (!result.id) return response;
@@ -176,18 +211,21 @@ const implementation = {
           "(rotationTriggers, or `pulumi up --replace`) when you need one.",
       );
     }
-    return response.setProperties(outputs(result.props as unknown as Props)).setInputs(toStruct(inputs));
+    return response
+      .setProperties(outputs(result.props as unknown as Props, secret))
+      .setInputs(inputsStruct(inputs, secret));
   }),
   update: unary(async (request: ProviderProto.UpdateRequest) => {
     const olds = plain(request.getOlds());
     const news = plain(request.getNews());
+    const secret = secretProperties(raw(request.getNews()));
     if (request.getPreview()) {
       return new provproto.UpdateResponse().setProperties(
-        outputs({ ...olds, ...news, password: olds.password }),
+        outputs({ ...olds, ...news, password: olds.password }, secret),
       );
     }
     const { outs } = await runtime.update(instance, request.getId(), olds as never, news as never);
-    return new provproto.UpdateResponse().setProperties(outputs(outs as unknown as Props));
+    return new provproto.UpdateResponse().setProperties(outputs(outs as unknown as Props, secret));
   }),
   delete: unary(async (request: ProviderProto.DeleteRequest) => {
     await runtime.delete(instance, request.getId());
@@ -203,7 +241,11 @@ const implementation = {
           ? await runtime.getTokens(instance, args as never)
           : undefined;
     if (result === undefined) throw new Error(`unknown function ${token}`);
-    return new provproto.InvokeResponse().setReturn(toStruct(result as unknown as Props));
+    // What a look-up answers is about the token its arguments name: a secret argument makes all of it secret.
+    const answer = result as unknown as Props;
+    const secret =
+      secretProperties(raw(request.getArgs())).size > 0 ? new Set(Object.keys(answer)) : new Set<string>();
+    return new provproto.InvokeResponse().setReturn(toStruct(withSecrets(answer, secret)));
   }),
   cancel: unary(async () => new Empty()),
 };

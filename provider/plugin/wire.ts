@@ -18,3 +18,33 @@ export function revealed(value: unknown): unknown {
   if (object[SIG_KEY] === SECRET_SIG) return revealed(object.value);
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, revealed(v)]));
 }
+
+/** Whether `value` holds a secret anywhere. */
+function holdsSecret(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  if (value === null || typeof value !== "object") return false;
+  const object = value as Record<string, unknown>;
+  return object[SIG_KEY] === SECRET_SIG || Object.values(object).some(holdsSecret);
+}
+
+/**
+ * The properties of `props` that hold a secret at any depth. With `acceptSecrets` the engine leaves secretness to
+ * the provider, which works on plain values (`revealed`): it marks these properties secret again, whole, on the
+ * way out — as the engine itself does for a dynamic provider's outputs of secret inputs.
+ */
+export function secretProperties(...propsList: Array<Record<string, unknown>>): Set<string> {
+  const keys = new Set<string>();
+  for (const props of propsList)
+    for (const [key, value] of Object.entries(props)) if (holdsSecret(value)) keys.add(key);
+  return keys;
+}
+
+/** `props` with the value of each key in `keys` that it has wrapped as a secret (once). */
+export function withSecrets(
+  props: Record<string, unknown>,
+  keys: ReadonlySet<string>,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(props).map(([key, value]) => [key, keys.has(key) ? asSecret(revealed(value)) : value]),
+  );
+}

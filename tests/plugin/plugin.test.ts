@@ -262,6 +262,81 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
     expect(emulator.admin.listTokens(registryId())).to.deep.equal([]);
   });
 
+  it("a value that arrives secret leaves secret, at any depth: check, create, read, update and invokes", async () => {
+    const secret = (value: unknown) => ({ [SECRET_KEY]: SECRET_SIG, value });
+    const isSecret = (value: unknown) => (value as Props | undefined)?.[SECRET_KEY] === SECRET_SIG;
+    const seed = `seed-${randomBytes(6).toString("hex")}`;
+    const news = {
+      registryId: secret(registryId()),
+      name: "ci-secret",
+      rotationTriggers: { seed: secret(seed), schedule: "yearly" },
+      scopes: [{ name: secret("team-a/app"), type: "repository", actions: ["pull"] }],
+    };
+    const checked = await call<provproto.CheckResponse>(
+      "check",
+      new provproto.CheckRequest().setUrn(pluginUrn("secret")).setNews(struct(news)),
+    );
+    expect(checked.getFailuresList()).to.deep.equal([]);
+    const checkedInputs = checked.getInputs()!.toJavaScript() as Props;
+    for (const key of ["registryId", "rotationTriggers", "scopes"])
+      expect(isSecret(checkedInputs[key]), `checked input ${key}`).to.equal(true);
+    expect(isSecret(checkedInputs.name), "name, given in plain text").to.equal(false);
+
+    const created = await call<provproto.CreateResponse>(
+      "create",
+      new provproto.CreateRequest().setUrn(pluginUrn("secret")).setProperties(checked.getInputs()),
+    );
+    const createdOuts = created.getProperties()!.toJavaScript() as Props;
+    for (const key of ["registryId", "rotationTriggers", "scopes", "password"])
+      expect(isSecret(createdOuts[key]), `created output ${key}`).to.equal(true);
+    expect(isSecret(createdOuts.status)).to.equal(false);
+
+    const read = await call<provproto.ReadResponse>(
+      "read",
+      new provproto.ReadRequest()
+        .setId(created.getId())
+        .setUrn(pluginUrn("secret"))
+        .setProperties(created.getProperties())
+        .setInputs(checked.getInputs()),
+    );
+    const readOuts = read.getProperties()!.toJavaScript() as Props;
+    const readInputs = read.getInputs()!.toJavaScript() as Props;
+    for (const key of ["registryId", "rotationTriggers", "scopes"]) {
+      expect(isSecret(readOuts[key]), `refreshed output ${key}`).to.equal(true);
+      expect(isSecret(readInputs[key]), `refreshed input ${key}`).to.equal(true);
+    }
+
+    // A name that arrives secret: the name, and the username that repeats it, leave secret.
+    const renamed = { ...news, name: secret("ci-secret") };
+    const updated = await call<provproto.UpdateResponse>(
+      "update",
+      new provproto.UpdateRequest()
+        .setId(created.getId())
+        .setUrn(pluginUrn("secret"))
+        .setOlds(created.getProperties())
+        .setNews(struct({ ...(checkedInputs as Props), name: renamed.name, status: "disabled" })),
+    );
+    const updatedOuts = updated.getProperties()!.toJavaScript() as Props;
+    for (const key of ["name", "username", "registryId", "scopes", "rotationTriggers", "password"])
+      expect(isSecret(updatedOuts[key]), `updated output ${key}`).to.equal(true);
+
+    const invoked = (
+      await call<provproto.InvokeResponse>(
+        "invoke",
+        new provproto.InvokeRequest()
+          .setTok("ionos-registry-token:index:getRegistryToken")
+          .setArgs(struct({ registryId: registryId(), name: secret("ci-secret") })),
+      )
+    )
+      .getReturn()!
+      .toJavaScript() as Props;
+    expect(Object.keys(invoked)).to.include.members(["name", "tokenId", "registryId"]);
+    for (const [key, value] of Object.entries(invoked))
+      expect(isSecret(value), `look-up result ${key}`).to.equal(true);
+
+    await call("delete", new provproto.DeleteRequest().setId(created.getId()).setUrn(pluginUrn("secret")));
+  });
+
   it("`pulumi package get-schema` (the real CLI) prints the same schema", async () => {
     requirePulumi();
     const home = mkdtempSync(path.join(tmpdir(), "plugin-schema-"));

@@ -13,6 +13,8 @@ import { requirePulumi } from "../support/pulumiCli";
 import { apiWrites } from "../support/apiWrites";
 
 const API_TOKEN = `yaml-${randomBytes(12).toString("hex")}`;
+/** A secret stack config value the program passes into `rotationTriggers`. */
+const SEED = `seed-${randomBytes(12).toString("hex")}`;
 const TYPE = PLUGIN_TOKEN_TYPE;
 
 /** What a test changes in the program. */
@@ -44,12 +46,16 @@ plugins:
 config:
   registryId:
     type: string
+  seed:
+    type: string
 resources:
   pull:
     type: ${TYPE}
     properties:
       registryId: \${registryId}${name}
       status: enabled
+      rotationTriggers:
+        seed: \${seed}
       scopes:
         - name: "*"
           type: repository
@@ -92,6 +98,7 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     await project.pulumi(["config", "set", "registryId", registryId()]);
     await project.pulumi(["config", "set", "ionos-registry-token:endpoint", emulator.url]);
     await project.pulumi(["config", "set", "--secret", "ionos-registry-token:token"], { input: API_TOKEN });
+    await project.pulumi(["config", "set", "--secret", "seed"], { input: SEED });
   });
   after(async () => {
     project?.dispose();
@@ -121,6 +128,13 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     const state = (await project.pulumi(["stack", "export"])).stdout;
     expect(state).to.not.include(password);
     expect(state).to.match(new RegExp(`"password":\\s*\\{\\s*"${SIG_KEY}":[^}]*"ciphertext"`));
+  });
+
+  it("a secret input (rotationTriggers from a secret config value) is ciphertext wherever the state holds it", async () => {
+    const state = (await project.pulumi(["stack", "export"])).stdout;
+    expect(state.split(SEED).length - 1, "plain-text copies of the secret in the state").to.equal(0);
+    const revealed = (await project.pulumi(["stack", "export", "--show-secrets"])).stdout;
+    expect(revealed.split(SEED).length - 1, "copies the state holds, as secrets").to.be.at.least(2);
   });
 
   it("refresh records a second actor's change; the next up restores it with one PATCH, the password kept", async () => {
