@@ -220,9 +220,9 @@ const implementation = {
     const news = plain(request.getNews());
     const secret = secretProperties(raw(request.getNews()));
     if (request.getPreview()) {
-      return new provproto.UpdateResponse().setProperties(
-        outputs({ ...olds, ...news, password: olds.password }, secret),
-      );
+      // What the update will store: an optional input the program no longer sets becomes null, as it does then.
+      const planned = { ...olds, ...withUnsetAsNull(news as Partial<TokenInputs>), password: olds.password };
+      return new provproto.UpdateResponse().setProperties(outputs(planned as Props, secret));
     }
     const { outs } = await runtime.update(instance, request.getId(), olds as never, news as never);
     return new provproto.UpdateResponse().setProperties(outputs(outs as unknown as Props, secret));

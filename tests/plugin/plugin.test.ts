@@ -337,6 +337,44 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
     await call("delete", new provproto.DeleteRequest().setId(created.getId()).setUrn(pluginUrn("secret")));
   });
 
+  it("an update's preview shows what the update stores: a removed optional input becomes null", async () => {
+    const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+    const token = await plugin.up("planned", {
+      registryId: registryId(),
+      name: "ci-planned",
+      expiryDate: expiry,
+      rotationTriggers: { generation: "1" },
+    });
+    expect(token.outs.expiryDate).to.equal(expiry);
+    const lifetime = await plugin.update(
+      "planned",
+      token,
+      await plugin.check("planned", {
+        registryId: registryId(),
+        name: "ci-planned",
+        expiresIn: "90d",
+        rotateBefore: "7d",
+        rotationTriggers: { generation: "1" },
+      }),
+    );
+    expect(lifetime.outs).to.include({ expiresIn: "90d", rotateBefore: "7d" });
+    // The program drops every optional input but the rotation triggers.
+    const news = await plugin.check(
+      "planned",
+      { registryId: registryId(), name: "ci-planned", rotationTriggers: { generation: "1" } },
+      lifetime.inputs,
+    );
+    emulator.clearRequests();
+    const preview = await plugin.update("planned", lifetime, news, true);
+    expect(emulator.requests(), "a preview calls no API").to.deep.equal([]);
+    const applied = await plugin.update("planned", lifetime, news);
+    for (const key of ["expiryDate", "expiresIn", "rotateBefore"]) {
+      expect(applied.outs[key], `${key} stored by the update`).to.equal(null);
+      expect(preview.outs[key], `${key} shown by the preview`).to.equal(applied.outs[key]);
+    }
+    await plugin.delete("planned", applied);
+  });
+
   it("`pulumi package get-schema` (the real CLI) prints the same schema", async () => {
     requirePulumi();
     const home = mkdtempSync(path.join(tmpdir(), "plugin-schema-"));
