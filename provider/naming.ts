@@ -23,12 +23,21 @@ export function namePrefixFrom(resourceName: string): string {
   return prefix.slice(0, MAX_NAME_PREFIX_LENGTH).replace(/-+$/, "");
 }
 
-/** `prefix-xxxxxxxx` with a random lower-case alphanumeric suffix; valid whenever the prefix is. */
-export function generateName(prefix: string): string {
+/**
+ * `prefix-xxxxxxxx` with a lower-case alphanumeric suffix; valid whenever the prefix is. The suffix is random,
+ * or, given the engine's per-resource `randomSeed` (plugin mode), drawn from it: the engine sends the same seed
+ * to the preview that saves a plan and to the `up --plan` that follows, so both draw the same name.
+ */
+export function generateName(prefix: string, seed?: Uint8Array): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { randomInt } = require("crypto") as typeof import("crypto");
+  const { createHash, randomInt } = require("crypto") as typeof import("crypto");
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const seeded =
+    seed !== undefined && seed.length > 0
+      ? createHash("sha256").update(seed).update(`\0${prefix}`).digest()
+      : undefined;
   let suffix = "";
-  for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) suffix += alphabet[randomInt(alphabet.length)];
+  for (let i = 0; i < NAME_SUFFIX_LENGTH; i++)
+    suffix += alphabet[seeded ? seeded[i] % alphabet.length : randomInt(alphabet.length)];
   return `${prefix}-${suffix}`;
 }

@@ -74,18 +74,21 @@ export const DYNAMIC_ENGINE_KEYS: readonly string[] = ["__provider"];
 /**
  * `check`: validates and normalizes inputs; no API call. `engineKeys`: inputs the caller's protocol adds itself,
  * let through untouched — the dynamic host's `__provider` by default; none for the plugin, where such a key can
- * only be a program's mistake.
+ * only be a program's mistake. `randomSeed`: the engine's seed for generated names (the plugin gets one; the
+ * dynamic host passes none).
  */
 export async function check(
   olds: Partial<TokenInputs>,
   news: Partial<TokenInputs>,
   engineKeys: readonly string[] = DYNAMIC_ENGINE_KEYS,
+  randomSeed?: Uint8Array,
 ): Promise<pulumi.dynamic.CheckResult<TokenInputs>> {
   const outcome = checkTokenInputs(
     (olds ?? {}) as Record<string, unknown>,
     (news ?? {}) as Record<string, unknown>,
     currentTime(process.env),
     engineKeys,
+    randomSeed,
   );
   return { inputs: outcome.inputs as unknown as TokenInputs, failures: outcome.failures };
 }

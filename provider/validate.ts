@@ -47,13 +47,15 @@ type Props = Record<string, unknown>;
 /**
  * Validates and normalizes a token's inputs without any API call. Every bad property yields one failure with
  * a reason a person can act on. Values still unknown at preview pass through untouched. `olds` are the
- * previous checked inputs (empty on create and on replacement); `nowMs` is the clock for the expiry rule.
+ * previous checked inputs (empty on create and on replacement); `nowMs` is the clock for the expiry rule;
+ * `randomSeed`, when the engine sends one, is where a generated name's suffix comes from (see `generateName`).
  */
 export function checkTokenInputs(
   olds: Props,
   news: Props,
   nowMs: number,
   engineKeys: readonly string[] = [],
+  randomSeed?: Uint8Array,
 ): CheckOutcome {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
@@ -68,7 +70,7 @@ export function checkTokenInputs(
   inputs.registryId = checkRegistryId(news.registryId, fail);
   const prefix = checkNamePrefix("namePrefix", news.namePrefix, fail);
   const defaultPrefix = checkNamePrefix("defaultNamePrefix", news.defaultNamePrefix, fail);
-  Object.assign(inputs, checkName(olds, news.name, prefix, defaultPrefix, fail));
+  Object.assign(inputs, checkName(olds, news.name, prefix, defaultPrefix, fail, randomSeed));
   Object.assign(inputs, checkExpiry(olds, news, nowMs, fail));
   inputs.status = checkStatus(news.status, fail);
   inputs.scopes = checkScopes(news.scopes, fail);
@@ -134,6 +136,7 @@ function checkName(
   prefix: unknown,
   defaultPrefix: unknown,
   fail: Fail,
+  randomSeed?: Uint8Array,
 ): { name: unknown; namePrefix: unknown } {
   const generatedBefore = wasGenerated(olds);
   if (value === UNKNOWN) return { name: value, namePrefix: null };
@@ -144,7 +147,7 @@ function checkName(
     const wanted = prefix ?? defaultPrefix;
     if (wanted === UNKNOWN) return { name: UNKNOWN, namePrefix: UNKNOWN };
     const usable = typeof wanted === "string" && NAME_PREFIX_PATTERN.test(wanted) ? wanted : "token";
-    return { name: generateName(usable), namePrefix: usable };
+    return { name: generateName(usable, randomSeed), namePrefix: usable };
   }
   // The stored generated name, given back (`ignoreChanges`, or written into the program): still generated.
   const keepsGenerated = checkTokenName(value, fail) && generatedBefore && value === olds.name;

@@ -143,6 +143,7 @@ const implementation = {
       plain(request.getOlds()),
       news as Partial<TokenInputs>,
       [],
+      request.getRandomseed_asU8(),
     );
     const secret = secretProperties(raw(request.getNews()));
     const response = new provproto.CheckResponse().setInputs(

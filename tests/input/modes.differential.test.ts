@@ -16,6 +16,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { namePrefixFrom } from "../../provider/naming";
 import { UNKNOWN } from "../../provider/unknown";
+import { revealed, secretProperties } from "../../provider/plugin/wire";
 import { checkTokenInputs } from "../../provider/validate";
 import { serializedProvider } from "../support/hostSession";
 import { secretValue, startPluginSession, type PluginSession } from "../support/pluginSession";
@@ -149,10 +150,19 @@ describe("the plugin and the dynamic provider agree: check and diff over random 
   /** Both modes' check of `args` against the stored inputs `olds`, side by side. */
   async function checkBoth(name: string, olds: Props, args: Props, picks: readonly number[]) {
     const dynamicOlds = Object.keys(olds).length > 0 ? { ...olds, __provider: provider } : {};
+    const sent = withSecrets(args, picks);
     const [viaPlugin, viaHost] = await Promise.all([
-      outcome(() => plugin.checkAnswer(name, withSecrets(args, picks), withSecrets(olds, picks))),
+      outcome(() => plugin.checkAnswer(name, sent, withSecrets(olds, picks))),
       outcome(() => host.check(dynamicOlds, { ...dynamicProgram(name, args), __provider: provider })),
     ]);
+    if (!("threw" in viaPlugin)) {
+      // The plugin keeps secretness itself: what arrived secret is answered secret. The values then compare plain.
+      const secret = secretProperties(sent);
+      for (const [key, value] of Object.entries(viaPlugin.inputs))
+        if (secret.has(key))
+          expect(secretProperties({ [key]: value }).has(key), `${key} answered secret`).to.equal(true);
+      viaPlugin.inputs = revealed(viaPlugin.inputs) as Props;
+    }
     if (!("threw" in viaHost)) {
       // The host hands `__provider` back among the inputs; it is the dynamic mode's own, not a token input.
       expect(viaHost.inputs.__provider).to.equal(provider);

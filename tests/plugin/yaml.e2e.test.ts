@@ -258,4 +258,18 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     expect(writes().sort()).to.deep.equal(["DELETE 204", "DELETE 204"]);
     expect(live()).to.deep.equal([]);
   });
+
+  it("a saved plan holds: `preview --save-plan`, then `up --plan` creates the generated name the plan shows", async () => {
+    write();
+    const plan = path.join(project.projectDir, "plan.json");
+    const previewed = await project.pulumi(["preview", "--save-plan", plan, "--diff"]);
+    const planned = previewed.stdout.match(/name\s*: "(pull-[a-z0-9]{8})"/)?.[1];
+    expect(planned, previewed.stdout).to.be.a("string");
+    emulator.clearRequests();
+    await project.pulumi(["up", "--yes", "--plan", plan]);
+    expect(writes()).to.deep.equal(["POST 201"]);
+    expect(live().map((t) => t.properties.name)).to.deep.equal([planned]);
+    await project.pulumi(["destroy", "--yes"]);
+    expect(live()).to.deep.equal([]);
+  });
 });

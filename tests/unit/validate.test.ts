@@ -117,6 +117,24 @@ describe("check (validate.ts)", () => {
     });
   });
 
+  describe("generated names from the engine's random seed (saved plans)", () => {
+    const seed = (text: string) => new Uint8Array(Buffer.from(text));
+    const named = (randomSeed?: Uint8Array) =>
+      checkTokenInputs({}, { registryId: REGISTRY, defaultNamePrefix: "ci" }, NOW, [], randomSeed).inputs
+        .name;
+    it("the same seed draws the same name (the preview that saves a plan and the up that follows)", () => {
+      expect(named(seed("plan-1")))
+        .to.equal(named(seed("plan-1")))
+        .and.match(/^ci-[a-z0-9]{8}$/);
+    });
+    it("another seed, or none, draws another name", () => {
+      expect(named(seed("plan-1"))).to.not.equal(named(seed("plan-2")));
+      const [first, second] = [named(), named()];
+      expect(first).to.match(/^ci-[a-z0-9]{8}$/);
+      expect(first).to.not.equal(second);
+    });
+  });
+
   describe("expiryDate", () => {
     const future = new Date(NOW + 2 * MIN_EXPIRY_LEAD_MS).toISOString();
     it("is normalized to UTC seconds", () => {
