@@ -3,6 +3,7 @@ import { isIonosApiError } from "./client/errors";
 import type { WireToken } from "./client/models";
 import type { TokensApi } from "./client/tokens";
 import { recreateToken } from "./creation";
+import { driftedInputs } from "./drift";
 import { inputsOf, localInputsOf, parseResourceId, patchBetween, resourceId, toOutputs } from "./mapping";
 import { parseRfc3339 } from "./normalize";
 import { MIN_EXPIRY_LEAD_MS } from "./rotation";
@@ -16,13 +17,17 @@ export interface ReadToken {
 }
 
 /**
- * Reads the live token for refresh (and for `RegistryToken.get`). The API never returns the password again, so
- * the stored one is carried over; a token read from its ID alone has none (an empty password).
+ * Reads the live token for refresh (and for `RegistryToken.get` or an import, from the ID alone). The API never
+ * returns the password again, so the stored one is carried over; a token read from its ID alone has none (an
+ * empty password) and reports its inputs as the token is. A refresh reports inputs only when a declared
+ * property drifted (`drift.ts`): the stored inputs `storedInputs` (the plugin has them; the dynamic host passes
+ * none, so they are taken from the stored outputs) with the drifted properties as they now are.
  */
 export async function readToken(
   api: TokensApi,
   id: string,
   props: Partial<TokenOutputs>,
+  storedInputs?: Partial<TokenInputs>,
 ): Promise<ReadToken> {
   const { registryId, tokenId } = parseResourceId(id);
   let token: WireToken;
@@ -36,14 +41,11 @@ export async function readToken(
   // creation. That is documented on the output; saying it on every read would be noise on every run.
   const password = typeof props.password === "string" ? props.password : "";
   const outs = toOutputs(registryId, token, password, props);
-  // A refresh keeps the stored inputs (the declared values), so that `check` plans expiries from them and the
-  // next `up` restores drift instead of adopting it. Only a read from the ID alone has no inputs to keep.
   const adopted = typeof props.tokenId !== "string";
-  return {
-    id: resourceId(registryId, token.id),
-    props: outs,
-    ...(adopted ? { inputs: inputsOf(outs) } : {}),
-  };
+  const inputs = adopted
+    ? inputsOf(outs)
+    : driftedInputs(storedInputs ?? inputsOf(props as TokenOutputs), props, outs);
+  return { id: resourceId(registryId, token.id), props: outs, ...(inputs ? { inputs } : {}) };
 }
 
 /**

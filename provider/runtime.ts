@@ -124,14 +124,19 @@ export async function create(
   return createToken(tokensApi(provider), withUnsetAsNull(inputs));
 }
 
-/** `read`: GET; keeps the stored password; an empty ID when the token is gone. */
+/**
+ * `read`: GET; keeps the stored password; an empty ID when the token is gone; inputs when a declared property
+ * drifted. `storedInputs`: the stored inputs, when the caller has them (the plugin).
+ */
 export async function read(
   provider: object,
   id: string,
   props?: TokenOutputs,
+  storedInputs?: Partial<TokenInputs>,
 ): Promise<pulumi.dynamic.ReadResult<TokenOutputs>> {
   // The SDK types `inputs` as outputs; a read reports the token's input view there.
-  return (await readToken(tokensApi(provider), id, props ?? {})) as pulumi.dynamic.ReadResult<TokenOutputs>;
+  const result = await readToken(tokensApi(provider), id, props ?? {}, storedInputs);
+  return result as pulumi.dynamic.ReadResult<TokenOutputs>;
 }
 
 /** `update`: PATCH of what changed (PUT at the same ID if the token vanished); returns every output. */

@@ -197,15 +197,21 @@ const implementation = {
   }),
   read: unary(async (request: ProviderProto.ReadRequest) => {
     const props = plain(request.getProperties());
+    const stored = plain(request.getInputs());
     const secret = secretProperties(raw(request.getProperties()), raw(request.getInputs()));
-    const result = await runtime.read(instance, request.getId(), props as unknown as TokenOutputs);
+    const result = await runtime.read(
+      instance,
+      request.getId(),
+      props as unknown as TokenOutputs,
+      stored as Partial<TokenInputs>,
+    );
     const response = new provproto.ReadResponse().setId(result.id ?? "");
     if (!result.id) return response;
-    // A refresh keeps the declared inputs (drift is restored by the next up); an import reports the token's.
-    const inputs = (result.inputs as unknown as Props | undefined) ?? plain(request.getInputs());
-    if (result.inputs !== undefined) {
+    // A refresh keeps the stored inputs unless a declared property drifted; an import reports the token's.
+    const inputs = (result.inputs as unknown as Props | undefined) ?? stored;
+    if (typeof props.tokenId !== "string") {
       // A read by ID alone is an import or a `get`: the token's password cannot be had. Refreshes carry the
-      // inputs, so they keep the empty password without a word.
+      // stored outputs, so they keep the empty password without a word.
       await warnUser(
         `RegistryToken ${String(inputs.name)} (${request.getId()}) was read by its ID alone (an import or a get): ` +
           "its password is empty, because the API shows a password only when a token is created. Rotate it " +

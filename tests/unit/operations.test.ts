@@ -247,11 +247,66 @@ describe("operations.ts", () => {
   });
 
   describe("readToken", () => {
-    it("on refresh keeps the stored inputs (returns none), so drift is restored, not adopted", async () => {
+    it("on a refresh without drift returns no inputs: the stored ones stay exactly as they were", async () => {
       const api = fakeApi();
       api.get.resolves(wire({ status: "disabled" }));
-      const result = await readToken(asApi(api), ID, { tokenId: TOKEN, password: "kept" });
+      const result = await readToken(asApi(api), ID, {
+        tokenId: TOKEN,
+        password: "kept",
+        status: "disabled",
+        scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+      });
       expect(result.props?.status).to.equal("disabled");
+      expect(result).to.not.have.property("inputs");
+    });
+
+    it("on a refresh with drift returns the stored inputs with each drifted declared property as it now is", async () => {
+      const api = fakeApi();
+      api.get.resolves(
+        wire({
+          status: "disabled",
+          expiryDate: "2031-01-01T00:00:00Z",
+          scopes: [{ name: "app", type: "repository", actions: ["pull", "push"] }],
+        }),
+      );
+      const stored = {
+        registryId: REGISTRY,
+        name: "ci",
+        status: "enabled" as const,
+        expiryDate: "2030-06-01T00:00:00+00:00",
+        scopes: [{ name: "app", type: "repository" as const, actions: ["pull" as const] }],
+      };
+      const before = { ...stored, tokenId: TOKEN, password: "kept", expiryDate: "2030-06-01T00:00:00Z" };
+      const result = await readToken(asApi(api), ID, before, stored);
+      expect(result.inputs).to.deep.equal({
+        ...stored,
+        status: "disabled",
+        expiryDate: "2031-01-01T00:00:00Z",
+        scopes: [{ name: "app", type: "repository", actions: ["pull", "push"] }],
+      });
+    });
+
+    it("a planned expiry (expiresIn) that drifted stays planned in the inputs: the next up restores it", async () => {
+      const api = fakeApi();
+      api.get.resolves(wire({ expiryDate: "2031-01-01T00:00:00Z" }));
+      const stored = {
+        registryId: REGISTRY,
+        name: "ci",
+        expiresIn: "90d",
+        expiryDate: "2030-06-01T00:00:00Z",
+      };
+      const result = await readToken(
+        asApi(api),
+        ID,
+        {
+          ...stored,
+          tokenId: TOKEN,
+          status: "enabled",
+          scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+        },
+        stored,
+      );
+      expect(result.props?.expiryDate).to.equal("2031-01-01T00:00:00Z");
       expect(result).to.not.have.property("inputs");
     });
 
