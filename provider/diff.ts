@@ -49,13 +49,17 @@ export function diffToken(olds: Props, news: Props, nowMs: number = Date.now()):
   ) {
     replaces.push("rotationTriggers");
   }
-  // A token with a lifetime that expired or entered its rotateBefore window is replaced. An unknown window may
-  // still put it there, so the preview says replace rather than promise an update.
-  const rotation = rotationDue(news, nowMs);
+  // A token with a lifetime whose stored expiry has passed or entered its rotateBefore window is replaced, by a
+  // token with the fresh expiry `check` planned: the expiry is what replaces it. An unknown window may still put
+  // it there, so the preview says replace rather than promise an update.
+  // Only a token that keeps its lifetime: a new expiresIn plans a fresh expiry, written in place.
+  const keepsLifetime = typeof news.expiresIn === "string" && news.expiresIn === olds.expiresIn;
+  const rotation = keepsLifetime ? rotationDue({ ...news, expiryDate: olds.expiryDate }, nowMs) : null;
   const mayRotate = news.rotateBefore === UNKNOWN && typeof news.expiresIn === "string";
-  if (rotation !== null || mayRotate) replaces.push("rotationDue");
+  if (rotation !== null || mayRotate) replaces.push("expiryDate");
   const updates = (Object.keys(UPDATE_KEYS) as (keyof typeof UPDATE_KEYS)[]).filter(
-    (key) => containsUnknown(news[key]) || !UPDATE_KEYS[key](olds[key], news[key]),
+    (key) =>
+      !replaces.includes(key) && (containsUnknown(news[key]) || !UPDATE_KEYS[key](olds[key], news[key])),
   );
   // Set even without changes: the engine also replaces on `pulumi up --replace`, and then a token that keeps
   // its user-chosen name must go first or its successor's POST hits 409. Generated names get a fresh suffix on

@@ -16,17 +16,20 @@ const DEADLINE_MS = 5000;
  * Sends `message` to the engine as a warning; resolves once it was delivered or printed. Never throws.
  * @param engineAddress - the engine's gRPC address; by default the process's last argument, where the engine
  *   puts it for every plugin (after any logging or tracing flags, such as `--logtostderr -v=9`)
+ * @param urn - the resource the warning is about, when the caller knows it (the plugin does; the dynamic host
+ *   hands providers no URN)
  */
 export async function warnUser(
   message: string,
   engineAddress: string | undefined = process.argv[process.argv.length - 1],
+  urn?: string,
 ): Promise<void> {
   const delivered =
-    ADDRESS.test(engineAddress ?? "") && (await sendWarning(engineAddress as string, message));
+    ADDRESS.test(engineAddress ?? "") && (await sendWarning(engineAddress as string, message, urn));
   if (!delivered) console.warn(`warning: ${message}`);
 }
 
-async function sendWarning(address: string, message: string): Promise<boolean> {
+async function sendWarning(address: string, message: string, urn: string | undefined): Promise<boolean> {
   try {
     const grpc = sdkRequire<typeof import("@grpc/grpc-js")>("@grpc/grpc-js");
     const stubs = sdkRequire<typeof import("@pulumi/pulumi/proto/engine_grpc_pb")>(
@@ -34,7 +37,11 @@ async function sendWarning(address: string, message: string): Promise<boolean> {
     );
     const pb = sdkRequire<typeof import("@pulumi/pulumi/proto/engine_pb")>("@pulumi/pulumi/proto/engine_pb");
     const client = new stubs.EngineClient(address, grpc.credentials.createInsecure());
-    const request = new pb.LogRequest().setSeverity(pb.LogSeverity.WARNING).setMessage(message);
+    // With the resource's URN the CLI shows the warning under that resource, not under the stack.
+    const request = new pb.LogRequest()
+      .setSeverity(pb.LogSeverity.WARNING)
+      .setMessage(message)
+      .setUrn(urn ?? "");
     return await new Promise<boolean>((resolve) => {
       client.log(request, new grpc.Metadata(), { deadline: Date.now() + DEADLINE_MS }, (error) => {
         client.close();

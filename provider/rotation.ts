@@ -19,15 +19,25 @@ export const PLANNED_EXPIRY_MARGIN_MS = 10 * 60 * 1000;
 
 /**
  * Plans the expiry of a token whose lifetime is `expiresIn`. A token keeps the expiry it was created with (the
- * previous inputs' `expiryDate`) as long as `expiresIn` is unchanged, so a scheduled `pulumi up` shows no diff;
- * {@link rotationDue} tells when that kept expiry calls for a new token. A fresh expiry is `now + expiresIn`,
+ * previous inputs' `expiryDate`) as long as `expiresIn` is unchanged, so a scheduled `pulumi up` shows no diff —
+ * until {@link rotationDue} says that kept expiry (with the window `rotateBefore`) calls for a new token: then
+ * the plan is the new token's fresh expiry, which the diff shows as what replaces the token. A fresh expiry is `now + expiresIn`,
  * rounded up to the second and at least {@link MIN_EXPIRY_LEAD_MS} plus {@link PLANNED_EXPIRY_MARGIN_MS}
  * ahead, so the API accepts it when the token is written. Pure: the same inputs and clock give the same plan.
  */
-export function planExpiry(expiresIn: string, olds: Record<string, unknown>, nowMs: number): string {
+export function planExpiry(
+  expiresIn: string,
+  olds: Record<string, unknown>,
+  nowMs: number,
+  rotateBefore: unknown = null,
+): string {
   const previous = typeof olds.expiryDate === "string" ? parseRfc3339(olds.expiryDate) : undefined;
-  if (previous !== undefined && olds.expiresIn === expiresIn) return formatUtc(previous);
-  return freshExpiry(expiresIn, nowMs);
+  if (previous === undefined || olds.expiresIn !== expiresIn) return freshExpiry(expiresIn, nowMs);
+  const kept = formatUtc(previous);
+  // A token due for rotation is replaced by one with a fresh expiry: the preview shows the expiry it will have.
+  return rotationDue({ expiresIn, rotateBefore, expiryDate: kept }, nowMs) === null
+    ? kept
+    : freshExpiry(expiresIn, nowMs);
 }
 
 /** `now + expiresIn` for a token written now: rounded up to the second, never under the API's minimum lead. */

@@ -103,7 +103,7 @@ export async function diff(olds: TokenOutputs, news: TokenInputs): Promise<pulum
  * The whole diff decision, including the properties that change in place (the plugin reports them as a detailed
  * diff; the dynamic-provider host has no field for them). Warns when a rotation is what replaces the token.
  */
-export async function diffDetails(olds: TokenOutputs, news: TokenInputs): Promise<TokenDiff> {
+export async function diffDetails(olds: TokenOutputs, news: TokenInputs, urn?: string): Promise<TokenDiff> {
   const result = diffToken(
     olds as unknown as Record<string, unknown>,
     withUnsetAsNull(news) as unknown as Record<string, unknown>,
@@ -111,7 +111,11 @@ export async function diffDetails(olds: TokenOutputs, news: TokenInputs): Promis
   );
   if (result.rotation !== null) {
     // The replacement gets a fresh expiry, so no property in the diff shows why the token is replaced: say it.
-    await warnUser(`RegistryToken ${String(news.name)} is due for rotation: ${result.rotation}`);
+    await warnUser(
+      `RegistryToken ${String(news.name)} is due for rotation: ${result.rotation}`,
+      undefined,
+      urn,
+    );
   }
   return result;
 }

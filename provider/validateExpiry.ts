@@ -43,7 +43,7 @@ export function checkExpiry(olds: Props, news: Props, nowMs: number, fail: Fail)
   }
   if (expiresIn === UNKNOWN) return { ...policy, expiryDate: UNKNOWN };
   if (lifetime === undefined || !consistent) return { ...policy, expiryDate: null };
-  return { ...policy, expiryDate: planExpiry(expiresIn as string, olds, nowMs) };
+  return { ...policy, expiryDate: planExpiry(expiresIn as string, olds, nowMs, rotateBefore) };
 }
 
 /**

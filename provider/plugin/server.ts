@@ -158,6 +158,7 @@ const implementation = {
     const result = await runtime.diffDetails(
       plain(request.getOlds()) as never,
       plain(request.getNews()) as never,
+      request.getUrn(),
     );
     const { DiffChanges } = provproto.DiffResponse;
     const response = new provproto.DiffResponse()

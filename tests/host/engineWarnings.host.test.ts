@@ -61,7 +61,7 @@ describe("warnings reach the engine as warnings (engineLog.ts through the provid
     const engine = await startFakeEngine();
     try {
       const diff = await rotateThrough(engine.address);
-      expect(diff.replaces).to.deep.equal(["rotationDue"]);
+      expect(diff.replaces).to.deep.equal(["expiryDate"]);
       expect(engine.logs).to.have.length(1);
       expect(engine.logs[0].getSeverity()).to.equal(enginePb.LogSeverity.WARNING);
       expect(engine.logs[0].getMessage()).to.match(

@@ -334,7 +334,8 @@ describe("the plugin and the dynamic provider agree: check and diff over random 
             if (viaHost.changes === "none") seen.none++;
             else if (viaHost.replaces.length === 0) seen.update++;
             else seen.replace++;
-            if (viaHost.replaces.includes("rotationDue")) seen.rotation++;
+            // The expiry replaces a token only when it is due for rotation.
+            if (viaHost.replaces.includes("expiryDate")) seen.rotation++;
             if (viaHost.replaces.length > 0)
               seen[viaHost.deleteBeforeReplace ? "deleteFirst" : "createFirst"]++;
           }

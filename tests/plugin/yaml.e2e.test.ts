@@ -25,6 +25,8 @@ interface ProgramShape {
   deleteBeforeReplace?: boolean;
   /** More entries of `resources:` (already indented by two spaces), e.g. what `pulumi import` generated. */
   moreResources?: string;
+  /** More properties of the token (YAML lines, already indented by six spaces). */
+  moreProperties?: string;
 }
 
 /** A Pulumi YAML program using the plugin from this repository's `bin/`. */
@@ -55,7 +57,7 @@ resources:
       registryId: \${registryId}${name}
       status: enabled
       rotationTriggers:
-        seed: \${seed}
+        seed: \${seed}${shape.moreProperties ?? ""}
       scopes:
         - name: "*"
           type: repository
@@ -256,6 +258,30 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     emulator.clearRequests();
     await project.pulumi(["destroy", "--yes"]);
     expect(writes().sort()).to.deep.equal(["DELETE 204", "DELETE 204"]);
+    expect(live()).to.deep.equal([]);
+  });
+
+  it("rotation: the preview names the expiry that replaces the token, and the warning is the token's", async () => {
+    write({ moreProperties: "\n      expiresIn: 30d\n      rotateBefore: 7d" });
+    await project.pulumi(["up", "--yes"]);
+    const [first] = live();
+    const expiry = Date.parse(first.properties.expiryDate as string);
+    const clock = { IONOS_REGISTRY_TOKEN_CLOCK: new Date(expiry - 6 * 86_400_000).toISOString() };
+    const { stdout } = await project.pulumi(["preview", "--diff"], { env: clock });
+    expect(stdout).to.match(/\+-\s*ionos-registry-token:index:RegistryToken: \(replace\)/);
+    expect(stdout).to.match(/~ expiryDate\s*: "[^"]+" => "[^"]+"/);
+    expect(stdout).to.not.include("rotationDue");
+    // The warning is the token's: the summary shows it under the token, not under the stack.
+    const summary = (await project.pulumi(["preview"], { env: clock })).stdout;
+    const diagnostics = summary.slice(summary.indexOf("Diagnostics:"));
+    expect(diagnostics).to.match(
+      /ionos-registry-token:index:RegistryToken \(pull\):\s*\n\s*warning: RegistryToken pull-\w+ is due for rotation: expires .*; rotateBefore 7d was reached at /,
+    );
+    expect(diagnostics).to.not.match(/pulumi:pulumi:Stack/);
+    emulator.clearRequests();
+    await project.pulumi(["up", "--yes"], { env: clock });
+    expect(writes()).to.deep.equal(["POST 201", "DELETE 204"]);
+    await project.pulumi(["destroy", "--yes"]);
     expect(live()).to.deep.equal([]);
   });
 

@@ -39,7 +39,11 @@ describe("rotation (duration.ts, rotation.ts, check and diff)", () => {
 
   it("keeps the planned expiry while expiresIn is unchanged; re-plans when it changes", () => {
     const olds = { expiresIn: "30d", expiryDate: "2030-01-31T00:00:00Z" };
-    expect(planExpiry("30d", olds, T0 + 40 * DAY)).to.equal("2030-01-31T00:00:00Z");
+    expect(planExpiry("30d", olds, T0 + 20 * DAY)).to.equal("2030-01-31T00:00:00Z");
+    // Once the kept expiry is due (here: passed), the plan is a fresh one, for the token that replaces it.
+    expect(planExpiry("30d", olds, T0 + 40 * DAY)).to.equal("2030-03-12T00:00:00Z");
+    expect(planExpiry("30d", olds, T0 + 25 * DAY, "7d")).to.equal("2030-02-25T00:00:00Z");
+    expect(planExpiry("30d", olds, T0 + 22 * DAY, "7d")).to.equal("2030-01-31T00:00:00Z");
     expect(planExpiry("60d", olds, T0)).to.equal("2030-03-02T00:00:00Z");
   });
 
@@ -79,24 +83,31 @@ describe("rotation (duration.ts, rotation.ts, check and diff)", () => {
       expect(diffToken(outs, inputs, T0 + 20 * DAY).changes).to.equal(false);
     });
 
-    it("a scheduled up inside the window: replace, new token first (generated name)", () => {
+    it("a scheduled up inside the window: replace, new token first (generated name), by its fresh expiry", () => {
       const { inputs } = checkTokenInputs(created, base, T0 + 25 * DAY);
       expect(inputs).to.not.have.property("rotationDue");
-      expect(inputs.expiryDate).to.equal("2030-01-31T00:00:00Z");
+      // The plan is the new token's expiry: what the preview shows, and what replaces the token.
+      expect(inputs.expiryDate).to.equal("2030-02-25T00:00:00Z");
       const diff = diffToken(outs, inputs, T0 + 25 * DAY);
-      expect(diff).to.deep.include({ changes: true, replaces: ["rotationDue"], deleteBeforeReplace: false });
+      expect(diff).to.deep.include({
+        changes: true,
+        replaces: ["expiryDate"],
+        updates: [],
+        deleteBeforeReplace: false,
+      });
       expect(diff.rotation).to.match(/^expires 2030-01-31T00:00:00Z; rotateBefore 7d/);
       const replacement = checkTokenInputs({}, base, T0 + 25 * DAY).inputs;
       expect(replacement.name).to.not.equal(created.name);
       expect(replacement.expiryDate).to.equal("2030-02-25T00:00:00Z");
-      expect(diffToken(outs, replacement, T0 + 25 * DAY).rotation).to.equal(null);
+      // The new token, once created, is not due.
+      expect(diffToken({ ...outs, ...replacement }, replacement, T0 + 25 * DAY).rotation).to.equal(null);
     });
 
     it("an unknown rotateBefore may put the token in its window: the preview says replace", () => {
       const { inputs, failures } = checkTokenInputs(created, { ...base, rotateBefore: UNKNOWN }, T0 + DAY);
       expect(failures).to.deep.equal([]);
       expect(inputs.expiryDate).to.equal("2030-01-31T00:00:00Z");
-      expect(diffToken(outs, inputs, T0 + DAY).replaces).to.deep.equal(["rotationDue"]);
+      expect(diffToken(outs, inputs, T0 + DAY).replaces).to.deep.equal(["expiryDate"]);
     });
 
     it("a fixed name inside the window: replace, deleting first", () => {
@@ -104,7 +115,7 @@ describe("rotation (duration.ts, rotation.ts, check and diff)", () => {
       const first = checkTokenInputs({}, fixed, T0).inputs;
       const { inputs } = checkTokenInputs(first, fixed, T0 + 25 * DAY);
       expect(diffToken({ ...outs, ...first }, inputs, T0 + 25 * DAY)).to.deep.include({
-        replaces: ["rotationDue"],
+        replaces: ["expiryDate"],
         deleteBeforeReplace: true,
       });
     });
