@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { registryTokenProvider } from "./lifecycle";
 import { namePrefixFrom } from "./naming";
+import { outputsDerivedFrom } from "./secretness";
 import type { RegistryTokenArgs, RegistryTokenScope, RegistryTokenStatus } from "./types";
 
 /**
@@ -84,7 +85,7 @@ export class RegistryToken extends pulumi.dynamic.Resource {
       props,
       {
         ...opts,
-        additionalSecretOutputs: ["password", ...(opts?.additionalSecretOutputs ?? [])],
+        additionalSecretOutputs: ["password", ...mayBeSecret(args), ...(opts?.additionalSecretOutputs ?? [])],
         deleteBeforeReplace:
           opts?.deleteBeforeReplace ?? (!isRead && typeof args.name === "string" ? true : undefined),
       },
@@ -114,6 +115,18 @@ function importRefused(name: string, id: pulumi.Input<pulumi.ID>): Error {
       "--out import.json`, then `pulumi import --file import.json --generate-code=false`, and declare the token " +
       "without `import`.",
   );
+}
+
+/**
+ * Outputs that repeat an input given as an `Output` (`username` repeats `name`): the engine keeps a secret input
+ * secret only on the output of the same name, and whether an `Output` is secret is known only later, so these
+ * are marked secret whenever their source is an `Output` (the plugin marks them exactly; README, two modes).
+ */
+function mayBeSecret(args: RegistryTokenArgs): string[] {
+  const outputs = Object.entries(args ?? {})
+    .filter(([, value]) => pulumi.Output.isInstance(value))
+    .map(([key]) => key);
+  return outputsDerivedFrom(outputs);
 }
 
 /**

@@ -15,6 +15,7 @@ import { withUnsetAsNull } from "../mapping";
 import { sdkRequire } from "../sdkModules";
 import { PLUGIN_CONFIG_KEYS, settingMistakes } from "../settings";
 import { namePrefixFrom } from "../naming";
+import { outputsDerivedFrom } from "../secretness";
 import * as runtime from "../runtime";
 import type { TokenInputs, TokenOutputs } from "../types";
 import { UNKNOWN } from "../unknown";
@@ -47,22 +48,9 @@ function resourceNameOf(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
-/**
- * Outputs that carry the value of a secret input under another name: a generated `name` (from `namePrefix`),
- * the `username` (the name), a planned `expiryDate` (from `expiresIn`).
- */
-const DERIVED_FROM: Record<string, readonly string[]> = {
-  name: ["namePrefix"],
-  username: ["name", "namePrefix"],
-  expiryDate: ["expiresIn"],
-};
-
-/** `secret` plus every output derived from one of its properties. */
+/** `secret` plus every output derived from one of its properties (`secretness.ts`). */
 function withDerived(secret: ReadonlySet<string>): Set<string> {
-  const all = new Set(secret);
-  for (const [output, sources] of Object.entries(DERIVED_FROM))
-    if (sources.some((source) => secret.has(source))) all.add(output);
-  return all;
+  return new Set([...secret, ...outputsDerivedFrom(secret)]);
 }
 
 /**

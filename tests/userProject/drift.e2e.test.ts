@@ -16,8 +16,11 @@ import { requirePulumi } from "../support/pulumiCli";
 import { packedTarball } from "../support/userProject";
 import { createBaselineProject, FILES, type BaselineMode, type BaselineProject } from "../upgrade/baseline";
 
-/** The program of `mode`: one token with a chosen name, enabled, pull on `app`, and `ignoreChanges`. */
-function program(mode: BaselineMode, ignore: string[]): string {
+/**
+ * The program of `mode`: one token with a chosen name (or, with `generated`, none: a generated one), enabled,
+ * pull on `app`, and `ignoreChanges`.
+ */
+function program(mode: BaselineMode, ignore: string[], generated = false): string {
   if (mode === "dynamic") {
     return `import * as pulumi from "@pulumi/pulumi";
 import { RegistryToken } from "ionos-registry-token";
@@ -27,7 +30,8 @@ const token = new RegistryToken(
   "drifty",
   {
     registryId: config.require("registryId"),
-    name: "drift-dynamic",
+    ${generated ? "" : 'name: "drift-dynamic",'}
+    ${generated ? 'namePrefix: "planned",' : ""}
     status: "enabled",
     scopes: [{ name: "app", type: "repository", actions: ["pull"] }],
   },
@@ -44,7 +48,7 @@ resources:
     type: ionos-registry-token:index:RegistryToken
     properties:
       registryId: \${registryId}
-      name: drift-plugin
+      ${generated ? "namePrefix: planned" : "name: drift-plugin"}
       status: enabled
       scopes:
         - name: app
@@ -183,6 +187,29 @@ for (const mode of ["dynamic", "plugin"] as const) {
       emulator.clearRequests();
       await project.pulumi(["destroy", "--yes"]);
       expect(apiWrites(emulator)).to.deep.equal(["DELETE 204"]);
+    });
+
+    it(`a saved plan with a generated name: ${mode === "plugin" ? "holds" : "is refused at up --plan, creating nothing (README)"}`, async () => {
+      writeFileSync(path.join(project.projectDir, FILES.program[mode]), program(mode, [], true));
+      const plan = path.join(project.projectDir, "plan.json");
+      const previewed = (await project.pulumi(["preview", "--save-plan", plan, "--diff"])).stdout;
+      const planned = previewed.match(/name\s*: "(planned-[a-z0-9]{8})"/)?.[1];
+      expect(planned, previewed).to.be.a("string");
+      emulator.clearRequests();
+      const up = project.pulumi(["up", "--yes", "--plan", plan]);
+      if (mode === "plugin") {
+        await up;
+        expect(apiWrites(emulator)).to.deep.equal(["POST 201"]);
+        expect(live().properties.name).to.equal(planned);
+        await project.pulumi(["destroy", "--yes"]);
+      } else {
+        const refused = await up.then(
+          () => "",
+          (error: Error) => error.message,
+        );
+        expect(refused).to.match(/violates plan: properties changed: \+\+name/);
+        expect(apiWrites(emulator)).to.deep.equal([]);
+      }
     });
   });
 }
