@@ -157,12 +157,22 @@ const implementation = {
       .setHasdetaileddiff(true);
     // What changes, by the provider's own comparison (scopes as sets, dates as instants): the CLI shows exactly
     // these properties instead of comparing lists element by element.
+    // A change between the stored inputs and the program's is an input diff (the CLI shows old => new inputs).
+    // One that only the stored outputs show (a drifted expiry the provider planned, which the stored inputs keep)
+    // is not: the CLI then shows the live output on the left, not the same planned value on both sides.
+    const oldInputs = plain(request.getOldInputs());
+    const news = plain(request.getNews());
+    const inputDiff = (key: string) =>
+      JSON.stringify(oldInputs[key] ?? null) !== JSON.stringify(news[key] ?? null);
     const details = response.getDetaileddiffMap();
     const { Kind } = provproto.PropertyDiff;
     for (const key of result.replaces)
-      details.set(key, new provproto.PropertyDiff().setKind(Kind.UPDATE_REPLACE).setInputdiff(true));
+      details.set(
+        key,
+        new provproto.PropertyDiff().setKind(Kind.UPDATE_REPLACE).setInputdiff(inputDiff(key)),
+      );
     for (const key of result.updates)
-      details.set(key, new provproto.PropertyDiff().setKind(Kind.UPDATE).setInputdiff(true));
+      details.set(key, new provproto.PropertyDiff().setKind(Kind.UPDATE).setInputdiff(inputDiff(key)));
     return response;
   }),
   create: unary(async (request: ProviderProto.CreateRequest) => {

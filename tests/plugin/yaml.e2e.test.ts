@@ -265,7 +265,18 @@ describe("plugin mode: a Pulumi YAML program uses RegistryToken through the plug
     write({ moreProperties: "\n      expiresIn: 30d\n      rotateBefore: 7d" });
     await project.pulumi(["up", "--yes"]);
     const [first] = live();
-    const expiry = Date.parse(first.properties.expiryDate as string);
+    const planned = first.properties.expiryDate as string;
+    // A second actor moves the planned expiry: refresh records it, the preview shows the live expiry on the
+    // left and the planned one on the right, and up restores the plan.
+    emulator.admin.patchToken(registryId(), first.id, { expiryDate: "2031-01-01T00:00:00Z" });
+    await project.pulumi(["refresh", "--yes"]);
+    const drifted = await project.pulumi(["preview", "--diff"]);
+    expect(drifted.stdout).to.include(`~ expiryDate: "2031-01-01T00:00:00Z" => "${planned}"`);
+    emulator.clearRequests();
+    await project.pulumi(["up", "--yes"]);
+    expect(writes()).to.deep.equal(["PATCH 200"]);
+    expect(live()[0].properties.expiryDate).to.equal(planned);
+    const expiry = Date.parse(planned);
     const clock = { IONOS_REGISTRY_TOKEN_CLOCK: new Date(expiry - 6 * 86_400_000).toISOString() };
     const { stdout } = await project.pulumi(["preview", "--diff"], { env: clock });
     expect(stdout).to.match(/\+-\s*ionos-registry-token:index:RegistryToken: \(replace\)/);
