@@ -11,22 +11,21 @@
  *   project file that names the local plugin and language host is written by whoever runs it).
  *
  * The recording (`npm run record-baseline`, see `record.ts`) and the replay (`upgrade.test.ts`) share the
- * layout, the manifest and the way a project is laid out for each mode, all from here.
+ * layout and the manifest from here, and lay out each mode's project with `tests/support/modeProject.ts`.
  */
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
-import { createProjectSandbox, type ProjectSandbox } from "../../scripts/projectSandbox";
 import { REPO_ROOT } from "../../scripts/pulumiCli";
-import { createUserProject, type UserProject } from "../support/userProject";
+import { MODES, PROGRAM_FILE, type Mode } from "../support/modeProject";
 
 /** The folder holding one folder per recorded version. */
 export const BASELINES_DIR = path.join(REPO_ROOT, "tests", "upgrade", "baselines");
 
-/** The two ways a program uses `RegistryToken`. */
-export type BaselineMode = "dynamic" | "plugin";
+/** The two ways a program uses `RegistryToken` (`tests/support/modeProject.ts`). */
+export type BaselineMode = Mode;
 
 /** Every mode, in the order baselines are recorded and replayed. */
-export const BASELINE_MODES: readonly BaselineMode[] = ["dynamic", "plugin"];
+export const BASELINE_MODES: readonly BaselineMode[] = MODES;
 
 /** The stack every baseline records. */
 export const STACK = "dev";
@@ -37,7 +36,7 @@ export const FILES = {
   stack: "stack.json",
   config: `Pulumi.${STACK}.yaml`,
   emulatorData: "emulator.json",
-  program: { dynamic: "index.ts", plugin: "Main.yaml" } satisfies Record<BaselineMode, string>,
+  program: PROGRAM_FILE,
 } as const;
 
 /**
@@ -85,9 +84,9 @@ export interface Baseline {
   manifest: BaselineManifest;
 }
 
-/** The folder of a baseline. */
-export function baselineDir(version: string, mode: BaselineMode): string {
-  return path.join(BASELINES_DIR, version, mode);
+/** The folder of a baseline (under `root`, by default the repository's baselines). */
+export function baselineDir(version: string, mode: BaselineMode, root = BASELINES_DIR): string {
+  return path.join(root, version, mode);
 }
 
 /** Every recorded baseline, oldest version first. */
@@ -125,72 +124,6 @@ function compareVersions(a: string, b: string): number {
     if (diff !== 0) return Number.isNaN(diff) ? a.localeCompare(b) : diff;
   }
   return 0;
-}
-
-/** Where a plugin-mode project finds its two plugins. */
-export interface PluginPaths {
-  /** The folder holding `pulumi-resource-ionos-registry-token`. */
-  providerDir: string;
-  /** The folder holding Pulumi YAML's language host. */
-  yamlHostDir: string;
-}
-
-/**
- * The `Pulumi.yaml` of a plugin-mode baseline project: the project, and where this machine has the plugins.
- * The program itself is `Main.yaml` beside it, the file a user edits; Pulumi YAML reads it from there.
- */
-export function pluginProjectFile(project: string, paths: PluginPaths): string {
-  return [
-    `name: ${project}`,
-    "runtime: yaml",
-    "plugins:",
-    "  languages:",
-    "    - name: yaml",
-    `      path: ${paths.yamlHostDir}`,
-    "  providers:",
-    "    - name: ionos-registry-token",
-    `      path: ${paths.providerDir}`,
-    "",
-  ].join("\n");
-}
-
-/** How to lay out a baseline project for a mode. */
-export interface BaselineProjectSource {
-  mode: BaselineMode;
-  project: string;
-  passphrase: string;
-  /** The program text (`index.ts` or `Main.yaml`). */
-  program: string;
-  /** Dynamic mode: the package tarball to install. */
-  tarball?: string;
-  /** Plugin mode: where the plugins are. */
-  plugins?: PluginPaths;
-}
-
-/** A baseline project: the CLI in its folder, and npm's `npx` there in dynamic mode. */
-export type BaselineProject = ProjectSandbox & { npx?: UserProject["npx"] };
-
-/**
- * Lays out a project a user of `mode` would have: a TypeScript project with the package's tarball and the
- * newest `@pulumi/pulumi` 3.x installed (dynamic), or a Pulumi YAML project using the plugin (plugin).
- */
-export async function createBaselineProject(source: BaselineProjectSource): Promise<BaselineProject> {
-  if (source.mode === "dynamic") {
-    if (source.tarball === undefined) throw new Error("a dynamic-mode project needs the package tarball");
-    return createUserProject(source.passphrase, {
-      name: source.project,
-      tarball: source.tarball,
-      files: { [FILES.program.dynamic]: source.program },
-    });
-  }
-  if (source.plugins === undefined) throw new Error("a plugin-mode project needs the plugins' folders");
-  const sandbox = createProjectSandbox(source.passphrase, { files: [], links: [] });
-  writeFileSync(
-    path.join(sandbox.projectDir, "Pulumi.yaml"),
-    pluginProjectFile(source.project, source.plugins),
-  );
-  writeFileSync(path.join(sandbox.projectDir, FILES.program.plugin), source.program);
-  return sandbox;
 }
 
 /** Copies a file from a baseline folder into a project folder (same name). */

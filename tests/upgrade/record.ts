@@ -1,5 +1,6 @@
 /**
- * Records the upgrade baselines of one version: `npm run record-baseline -- [--from <git-ref>] [--force]`.
+ * Records the upgrade baselines of one version:
+ * `npm run record-baseline -- [--from <git-ref>] [--mode dynamic|plugin] [--force] [--out <scratch folder>]`.
  *
  * It checks out `<git-ref>` (default `HEAD`) in a temporary `git worktree`, installs and builds it there, and
  * with the real Pulumi CLI against an emulator on a fixed loopback port makes, in each mode, the stack that
@@ -23,17 +24,16 @@ import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { yamlLanguageHostDir } from "../support/generatedSdk";
 import { requirePulumi } from "../support/pulumiCli";
 import { npmPack } from "../support/userProject";
+import { createModeProject, initStack, writeProgram, type ModeProject } from "../support/modeProject";
 import {
   BASELINE_MODES,
   baselineDir,
-  createBaselineProject,
   EMULATOR_PORTS,
   FILES,
   STACK,
   writeManifest,
   type BaselineManifest,
   type BaselineMode,
-  type BaselineProject,
 } from "./baseline";
 import { ADOPTED_TOKEN, baselineProgram, TOKEN_RESOURCES, type RecordingStep } from "./programs";
 
@@ -74,14 +74,8 @@ function preparePackage(commit: string, root: string): RecordedPackage {
   };
 }
 
-/** Config keys of the provider's settings in each mode. */
-const SETTINGS_NAMESPACE: Record<BaselineMode, string> = {
-  dynamic: "ionoscloud",
-  plugin: "ionos-registry-token",
-};
-
 /** `pulumi stack output --json`, with or without secrets. */
-async function outputs(project: BaselineProject, showSecrets: boolean): Promise<Record<string, unknown>> {
+async function outputs(project: ModeProject, showSecrets: boolean): Promise<Record<string, unknown>> {
   const args = ["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])];
   return JSON.parse((await project.pulumi(args)).stdout) as Record<string, unknown>;
 }
@@ -112,12 +106,11 @@ async function recordMode(
     registries: [{ name: project }],
     dataFile,
   });
-  let sandbox: BaselineProject | undefined;
+  let sandbox: ModeProject | undefined;
   try {
     const registryId = emulator.registries[0].id;
-    const write = (step: RecordingStep) =>
-      writeFileSync(path.join(sandbox!.projectDir, FILES.program[mode]), baselineProgram(mode, step));
-    sandbox = await createBaselineProject({
+    const write = (step: RecordingStep) => writeProgram(sandbox!, mode, baselineProgram(mode, step));
+    sandbox = await createModeProject({
       mode,
       project,
       passphrase,
@@ -127,10 +120,7 @@ async function recordMode(
         : { plugins: { providerDir: pkg.providerDir, yamlHostDir: yamlLanguageHostDir() } }),
     });
     const pulumi = sandbox.pulumi;
-    await pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
-    await pulumi(["config", "set", "registryId", registryId]);
-    await pulumi(["config", "set", `${SETTINGS_NAMESPACE[mode]}:endpoint`, emulator.url]);
-    await pulumi(["config", "set", "--secret", `${SETTINGS_NAMESPACE[mode]}:token`], { input: apiToken });
+    await initStack(sandbox, mode, { endpoint: emulator.url, apiToken }, { registryId });
     await pulumi(["config", "set", "--secret", "seed"], { input: seed });
 
     // Another actor makes the token the stack adopts later.
@@ -219,6 +209,8 @@ async function main(): Promise<void> {
       from: { type: "string", default: "HEAD" },
       mode: { type: "string", multiple: true },
       force: { type: "boolean", default: false },
+      // A scratch folder instead of tests/upgrade/baselines, to try the recorder without touching a baseline.
+      out: { type: "string" },
     },
   });
   const modes = (values.mode ?? BASELINE_MODES) as BaselineMode[];
@@ -230,7 +222,11 @@ async function main(): Promise<void> {
   try {
     const pkg = preparePackage(commit, work);
     for (const mode of modes) {
-      const target = baselineDir(pkg.version, mode);
+      const target = baselineDir(
+        pkg.version,
+        mode,
+        values.out === undefined ? undefined : path.resolve(values.out),
+      );
       if (existsSync(target) && !values.force)
         throw new Error(`${target} exists: a release's baseline is recorded once (--force replaces it)`);
       rmSync(target, { recursive: true, force: true });

@@ -14,17 +14,9 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { apiWrites } from "../support/apiWrites";
-import { PLUGIN_BIN_DIR, yamlLanguageHostDir } from "../support/generatedSdk";
 import { requirePulumi } from "../support/pulumiCli";
-import { packedTarball } from "../support/userProject";
-import {
-  copyInto,
-  createBaselineProject,
-  FILES,
-  listBaselines,
-  type Baseline,
-  type BaselineProject,
-} from "./baseline";
+import { createModeProject, type ModeProject } from "../support/modeProject";
+import { copyInto, FILES, listBaselines, type Baseline } from "./baseline";
 
 /** A resource as `pulumi stack export` writes it. */
 interface StateResource {
@@ -76,7 +68,7 @@ describe("upgrades: stacks recorded with earlier releases work unchanged with th
 function replay({ dir, manifest }: Baseline): void {
   describe(`${manifest.version} ${manifest.mode} stack (recorded from ${manifest.commit.slice(0, 12)})`, function () {
     let emulator: RunningEmulator;
-    let project: BaselineProject;
+    let project: ModeProject;
     let dataDir: string;
     const pulumi = (args: string[]) => project.pulumi(args);
     const exportState = async (showSecrets = false) =>
@@ -96,14 +88,11 @@ function replay({ dir, manifest }: Baseline): void {
         },
       );
       expect(emulator.url).to.equal(manifest.endpoint);
-      project = await createBaselineProject({
+      project = await createModeProject({
         mode: manifest.mode,
         project: manifest.project,
         passphrase: manifest.passphrase,
         program: readFileSync(path.join(dir, FILES.program[manifest.mode]), "utf8"),
-        ...(manifest.mode === "dynamic"
-          ? { tarball: packedTarball() }
-          : { plugins: { providerDir: PLUGIN_BIN_DIR, yamlHostDir: yamlLanguageHostDir() } }),
       });
       copyInto(dir, project.projectDir, FILES.config);
       await pulumi(["stack", "init", manifest.stack, "--secrets-provider", "passphrase"]);

@@ -7,20 +7,24 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "crypto";
-import { writeFileSync } from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { apiWrites } from "../support/apiWrites";
-import { PLUGIN_BIN_DIR, yamlLanguageHostDir } from "../support/generatedSdk";
 import { requirePulumi } from "../support/pulumiCli";
-import { packedTarball } from "../support/userProject";
-import { createBaselineProject, FILES, type BaselineMode, type BaselineProject } from "../upgrade/baseline";
+import {
+  createModeProject,
+  initStack,
+  MODES,
+  writeProgram,
+  type Mode,
+  type ModeProject,
+} from "../support/modeProject";
 
 /**
  * The program of `mode`: one token with a chosen name (or, with `generated`, none: a generated one), enabled,
  * pull on `app`, and `ignoreChanges`.
  */
-function program(mode: BaselineMode, ignore: string[], generated = false): string {
+function program(mode: Mode, ignore: string[], generated = false): string {
   if (mode === "dynamic") {
     return `import * as pulumi from "@pulumi/pulumi";
 import { RegistryToken } from "ionos-registry-token";
@@ -61,18 +65,15 @@ outputs:
 `;
 }
 
-const SETTINGS: Record<BaselineMode, string> = { dynamic: "ionoscloud", plugin: "ionos-registry-token" };
-
-for (const mode of ["dynamic", "plugin"] as const) {
+for (const mode of MODES) {
   describe(`drift and ignoreChanges as the user sees them (${mode} mode, real CLI)`, function () {
     this.timeout(600_000);
     const apiToken = `drift-${randomBytes(12).toString("hex")}`;
     let emulator: RunningEmulator;
-    let project: BaselineProject;
+    let project: ModeProject;
     const registryId = () => emulator.registries[0].id;
     const live = () => emulator.admin.listTokens(registryId())[0];
-    const write = (ignore: string[] = []) =>
-      writeFileSync(path.join(project.projectDir, FILES.program[mode]), program(mode, ignore));
+    const write = (ignore: string[] = []) => writeProgram(project, mode, program(mode, ignore));
     /** A second actor disables the token and grants it push. */
     const drift = () =>
       emulator.admin.patchToken(registryId(), live().id, {
@@ -86,19 +87,13 @@ for (const mode of ["dynamic", "plugin"] as const) {
         credentials: { token: apiToken },
         registries: [{ name: `drift-${mode}` }],
       });
-      project = await createBaselineProject({
+      project = await createModeProject({
         mode,
         project: `drift-${mode}`,
         passphrase: "drift",
         program: program(mode, []),
-        ...(mode === "dynamic"
-          ? { tarball: packedTarball() }
-          : { plugins: { providerDir: PLUGIN_BIN_DIR, yamlHostDir: yamlLanguageHostDir() } }),
       });
-      await project.pulumi(["stack", "init", "dev"]);
-      await project.pulumi(["config", "set", "registryId", registryId()]);
-      await project.pulumi(["config", "set", `${SETTINGS[mode]}:endpoint`, emulator.url]);
-      await project.pulumi(["config", "set", "--secret", `${SETTINGS[mode]}:token`], { input: apiToken });
+      await initStack(project, mode, { endpoint: emulator.url, apiToken }, { registryId: registryId() });
       await project.pulumi(["up", "--yes"]);
     });
     after(async () => {
@@ -190,7 +185,7 @@ for (const mode of ["dynamic", "plugin"] as const) {
     });
 
     it(`a saved plan with a generated name: ${mode === "plugin" ? "holds" : "is refused at up --plan, creating nothing (README)"}`, async () => {
-      writeFileSync(path.join(project.projectDir, FILES.program[mode]), program(mode, [], true));
+      writeProgram(project, mode, program(mode, [], true));
       const plan = path.join(project.projectDir, "plan.json");
       const previewed = (await project.pulumi(["preview", "--save-plan", plan, "--diff"])).stdout;
       const planned = previewed.match(/name\s*: "(planned-[a-z0-9]{8})"/)?.[1];

@@ -7,18 +7,19 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "crypto";
-import { writeFileSync } from "fs";
-import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { apiWrites } from "../support/apiWrites";
-import { PLUGIN_BIN_DIR, yamlLanguageHostDir } from "../support/generatedSdk";
 import { requirePulumi } from "../support/pulumiCli";
-import { packedTarball } from "../support/userProject";
-import { createBaselineProject, FILES, type BaselineMode, type BaselineProject } from "../upgrade/baseline";
+import {
+  createModeProject,
+  initStack,
+  MODES,
+  writeProgram,
+  type Mode,
+  type ModeProject,
+} from "../support/modeProject";
 import { modeProgram, SECRET_CONFIG, type TokenSpec } from "./modePrograms";
 
-const MODES: readonly BaselineMode[] = ["dynamic", "plugin"];
-const SETTINGS: Record<BaselineMode, string> = { dynamic: "ionoscloud", plugin: "ionos-registry-token" };
 const DAY = 86_400_000;
 const FIXED_EXPIRY = "2036-01-01T00:00:00Z";
 
@@ -52,9 +53,9 @@ function diffLines(stdout: string): string[] {
 
 /** One mode's project, emulator and secrets. */
 interface Side {
-  mode: BaselineMode;
+  mode: Mode;
   emulator: RunningEmulator;
-  project: BaselineProject;
+  project: ModeProject;
   secrets: Record<string, string>;
   registryId: string;
 }
@@ -82,14 +83,11 @@ describe("the two modes show the user the same thing (TypeScript + dynamic provi
         registries: [{ name: `diff-${mode}` }],
       });
       const registryId = emulator.registries[0].id;
-      const project = await createBaselineProject({
+      const project = await createModeProject({
         mode,
         project: `differential-${mode}`,
         passphrase: "differential",
         program: modeProgram(mode, {}),
-        ...(mode === "dynamic"
-          ? { tarball: packedTarball() }
-          : { plugins: { providerDir: PLUGIN_BIN_DIR, yamlHostDir: yamlLanguageHostDir() } }),
       });
       const secrets = {
         [SECRET_CONFIG.registryId]: registryId,
@@ -97,10 +95,7 @@ describe("the two modes show the user the same thing (TypeScript + dynamic provi
         [SECRET_CONFIG.scopeName]: `secret-scope-${randomBytes(4).toString("hex")}`,
         [SECRET_CONFIG.seed]: `secret-seed-${randomBytes(8).toString("hex")}`,
       };
-      await project.pulumi(["stack", "init", "dev"]);
-      await project.pulumi(["config", "set", "registryId", registryId]);
-      await project.pulumi(["config", "set", `${SETTINGS[mode]}:endpoint`, emulator.url]);
-      await project.pulumi(["config", "set", "--secret", `${SETTINGS[mode]}:token`], { input: apiToken });
+      await initStack(project, mode, { endpoint: emulator.url, apiToken }, { registryId });
       for (const [key, value] of Object.entries(secrets))
         await project.pulumi(["config", "set", "--secret", key], { input: value });
       sides.push({ mode, emulator, project, secrets, registryId });
@@ -135,10 +130,7 @@ describe("the two modes show the user the same thing (TypeScript + dynamic provi
   ): Promise<Seen[]> {
     const seen: Seen[] = [];
     for (const side of sides) {
-      writeFileSync(
-        path.join(side.project.projectDir, FILES.program[side.mode]),
-        modeProgram(side.mode, tokens),
-      );
+      writeProgram(side.project, side.mode, modeProgram(side.mode, tokens));
       await options.before?.(side);
       side.emulator.clearRequests();
       const preview = await side.project.pulumi(["preview", "--diff"], { env: options.env });
