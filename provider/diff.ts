@@ -49,10 +49,10 @@ export function diffToken(olds: Props, news: Props, nowMs: number = Date.now()):
   ) {
     replaces.push("rotationTriggers");
   }
-  // A token with a lifetime whose stored expiry has passed or entered its rotateBefore window is replaced, by a
-  // token with the fresh expiry `check` planned: the expiry is what replaces it. An unknown window may still put
-  // it there, so the preview says replace rather than promise an update.
-  // Only a token that keeps its lifetime: a new expiresIn plans a fresh expiry, written in place.
+  // A token that keeps its lifetime and whose stored expiry has passed or entered its rotateBefore window is
+  // replaced by a token with the fresh expiry `check` planned: the expiry is what replaces it. (A new expiresIn
+  // plans a fresh expiry, written in place.) An unknown window may still put the token there, so the preview
+  // says replace rather than promise an update.
   const keepsLifetime = typeof news.expiresIn === "string" && news.expiresIn === olds.expiresIn;
   const rotation = keepsLifetime ? rotationDue({ ...news, expiryDate: olds.expiryDate }, nowMs) : null;
   const mayRotate = news.rotateBefore === UNKNOWN && typeof news.expiresIn === "string";

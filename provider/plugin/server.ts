@@ -143,9 +143,10 @@ const implementation = {
     return response;
   }),
   diff: unary(async (request: ProviderProto.DiffRequest) => {
+    const news = plain(request.getNews());
     const result = await runtime.diffDetails(
       plain(request.getOlds()) as never,
-      plain(request.getNews()) as never,
+      news as never,
       request.getUrn(),
     );
     const { DiffChanges } = provproto.DiffResponse;
@@ -156,12 +157,11 @@ const implementation = {
       .setDiffsList([...result.replaces, ...result.updates])
       .setHasdetaileddiff(true);
     // What changes, by the provider's own comparison (scopes as sets, dates as instants): the CLI shows exactly
-    // these properties instead of comparing lists element by element.
-    // A change between the stored inputs and the program's is an input diff (the CLI shows old => new inputs).
-    // One that only the stored outputs show (a drifted expiry the provider planned, which the stored inputs keep)
-    // is not: the CLI then shows the live output on the left, not the same planned value on both sides.
+    // these properties instead of comparing lists element by element. A change between the stored inputs and
+    // the program's is an input diff (the CLI shows old => new inputs); one that only the stored outputs show (a
+    // drifted expiry the provider planned, which the stored inputs keep) is not, so the CLI shows the live output
+    // on the left instead of the same planned value on both sides.
     const oldInputs = plain(request.getOldInputs());
-    const news = plain(request.getNews());
     const inputDiff = (key: string) =>
       JSON.stringify(oldInputs[key] ?? null) !== JSON.stringify(news[key] ?? null);
     const details = response.getDetaileddiffMap();
