@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { randomBytes } from "crypto";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { apiWrites } from "../support/apiWrites";
+import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { requirePulumi } from "../support/pulumiCli";
 import {
   createModeProject,
@@ -58,6 +59,7 @@ interface Side {
   project: ModeProject;
   secrets: Record<string, string>;
   registryId: string;
+  apiToken: string;
 }
 
 /** What a person sees after a step, in one mode. */
@@ -98,7 +100,7 @@ describe("the two modes show the user the same thing (TypeScript + dynamic provi
       await initStack(project, mode, { endpoint: emulator.url, apiToken }, { registryId });
       for (const [key, value] of Object.entries(secrets))
         await project.pulumi(["config", "set", "--secret", key], { input: value });
-      sides.push({ mode, emulator, project, secrets, registryId });
+      sides.push({ mode, emulator, project, secrets, registryId, apiToken });
     }
   });
   after(async () => {
@@ -258,8 +260,52 @@ describe("the two modes show the user the same thing (TypeScript + dynamic provi
     expect(dynamic.writes).to.deep.equal(["POST 201", "DELETE 204"]);
   });
 
+  it("adopting a token another actor made: no write, and the declaring program previews no change, alike", async () => {
+    const made = {
+      name: "made-elsewhere",
+      status: "enabled",
+      scopes: [{ name: "team-b/*", type: "repository", actions: ["pull"] }],
+    };
+    for (const side of sides) {
+      const created = await new EmulatorApi(side.emulator.url, bearerAuth(side.apiToken)).request(
+        "POST",
+        `/registries/${side.registryId}/tokens`,
+        { body: { properties: made } },
+      );
+      expect(created.status).to.equal(201);
+      const id = `${side.registryId}/${created.json.id as string}`;
+      side.emulator.clearRequests();
+      // Each mode's way (README, the two modes' table): import-file and `pulumi import --file`, or plain import.
+      if (side.mode === "dynamic") {
+        await side.project.npx!(
+          ["ionos-registry-token", "import-file", id, "--name", "adopted", "--out", "import.json"],
+          {
+            env: { IONOS_TOKEN: side.apiToken, IONOS_API_URL: side.emulator.url },
+          },
+        );
+        await side.project.pulumi(["import", "--file", "import.json", "--generate-code=false", "--yes"]);
+      } else {
+        await side.project.pulumi([
+          "import",
+          "ionos-registry-token:index:RegistryToken",
+          "adopted",
+          id,
+          "--generate-code=false",
+          "--yes",
+        ]);
+      }
+      expect(apiWrites(side.emulator), `${side.mode}: an import writes nothing`).to.deep.equal([]);
+    }
+    const adopted: TokenSpec = { ...made, status: "enabled", name: made.name };
+    const [dynamic] = await step({ ...all({ ...main, name: "main-renamed" }), adopted });
+    expect(dynamic.diff).to.deep.equal([]);
+    expect(dynamic.writes).to.deep.equal([]);
+  });
+
   it("destroy deletes everything alike", async () => {
     for (const side of sides) {
+      // `pulumi import` protects what it adopts.
+      await side.project.pulumi(["state", "unprotect", "--all", "--yes"]);
       await side.project.pulumi(["destroy", "--yes"]);
       expect(side.emulator.admin.listTokens(side.registryId)).to.deep.equal([]);
     }
