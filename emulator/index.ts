@@ -14,7 +14,13 @@ import { RequestLog } from "./log/requestLog";
 import { actorFor, SEED_EMAIL } from "./model/actor";
 import { RegistryModel } from "./model/registries";
 import { TokenModel } from "./model/tokens";
-import { resolveOptions, type EmulatorOptions, type ResolvedOptions, type RunningEmulator } from "./options";
+import {
+  resolveCredentials,
+  resolveOptions,
+  type EmulatorOptions,
+  type ResolvedOptions,
+  type RunningEmulator,
+} from "./options";
 import { FileStore } from "./store/file";
 import { MemoryStore } from "./store/memory";
 import type { Store } from "./store/store";
@@ -62,6 +68,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
   const setFaults = (next: Parameters<RunningEmulator["setFaults"]>[0]): void => {
     faults = new FaultPlan(next);
   };
+  let credentials = opts.credentials;
   const log = new RequestLog(opts.onRequest);
   const admin = createAdmin(models);
   let baseUrl = "";
@@ -76,7 +83,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
   });
   const listener = createRequestListener({
     handlers: { ...tokenHandlers(models), ...registryHandlers(models) },
-    credentials: opts.credentials,
+    credentials: () => credentials,
     maxBodyBytes: opts.maxBodyBytes,
     clock: opts.clock,
     faults: () => faults,
@@ -94,6 +101,9 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
     requests: () => log.list(),
     clearRequests: () => log.clear(),
     setFaults,
+    setCredentials: (next) => {
+      credentials = resolveCredentials(next);
+    },
     admin,
     close: async () => {
       await server.close();

@@ -84,6 +84,11 @@ export interface RunningEmulator {
   clearRequests(): void;
   /** Replaces the fault plan (its counters and random sequence restart). @throws ApiProblem for an invalid plan */
   setFaults(faults: FaultOptions): void;
+  /**
+   * Accepts these API credentials from the next request on, and no longer the ones before: an API token
+   * rotated (or a password changed) in the IONOS account. Validated like {@link EmulatorOptions.credentials}.
+   */
+  setCredentials(credentials: NonNullable<EmulatorOptions["credentials"]>): void;
   /** Out-of-band state access. */
   admin: EmulatorAdmin;
   /** Stops listening and drops open connections; safe to call twice. */
@@ -109,6 +114,23 @@ export interface ResolvedOptions {
 export const DEFAULT_LOCATION = "de/fra";
 
 /**
+ * The accepted credentials, without empty values: an empty string means "not set", so `--token ""` cannot lock
+ * every client out.
+ * @throws TypeError for a username without password, or the reverse
+ */
+export function resolveCredentials(
+  credentials: NonNullable<EmulatorOptions["credentials"]>,
+): ResolvedOptions["credentials"] {
+  const accepted = Object.fromEntries(
+    Object.entries(credentials).filter(([, v]) => v !== undefined && v !== ""),
+  ) as ResolvedOptions["credentials"];
+  if ((accepted.username === undefined) !== (accepted.password === undefined)) {
+    throw new TypeError("credentials.username and credentials.password must be given together");
+  }
+  return accepted;
+}
+
+/**
  * Applies the defaults.
  * @throws TypeError for a port outside 0–65535, a non-positive body limit, or a username without password
  */
@@ -118,17 +140,10 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1)
     throw new TypeError("maxBodyBytes must be a positive integer");
-  // An empty string means "not set", so `--token ""` cannot lock every client out.
-  const credentials = Object.fromEntries(
-    Object.entries(options.credentials ?? {}).filter(([, v]) => v !== undefined && v !== ""),
-  ) as ResolvedOptions["credentials"];
-  if ((credentials.username === undefined) !== (credentials.password === undefined)) {
-    throw new TypeError("credentials.username and credentials.password must be given together");
-  }
   return {
     host: options.host ?? "127.0.0.1",
     port,
-    credentials,
+    credentials: resolveCredentials(options.credentials ?? {}),
     faults: options.faults ?? {},
     clock: options.clock ?? (() => new Date()),
     registries: (options.registries ?? []).map((r) => ({ ...r, location: r.location ?? DEFAULT_LOCATION })),

@@ -8,6 +8,7 @@ import {
   secretForms,
   type ConfigKeys,
   type ConfigReader,
+  type ProviderSettings,
 } from "./settings";
 import { USER_AGENT } from "./version";
 
@@ -22,7 +23,11 @@ export function tokensApiFor(
   env: NodeJS.ProcessEnv,
   configKeys?: ConfigKeys | null,
 ): TokensApi {
-  const settings = resolveSettings(config, env, configKeys);
+  return tokensApiWith(resolveSettings(config, env, configKeys));
+}
+
+/** A tokens API client for settings already resolved ({@link resolveSettings}). */
+export function tokensApiWith(settings: ProviderSettings): TokensApi {
   const http = new HttpClient({
     baseUrl: settings.baseUrl,
     authorization: authorizationHeader(settings.credentials),

@@ -7,7 +7,7 @@ import type { TokenInputs, TokenOutputs } from "./types";
  * in every resource's state; keeping the implementation out of it keeps that copy small and lets `refresh` and
  * `destroy` run with the installed code. The specifier is a literal on purpose: the serializer then captures
  * nothing of this package's modules, and the state names the package only through the documented entry
- * `RUNTIME_ENTRY` (`stateContract.ts`, package.json `exports`). Inside this repository, `npm ci` links the
+ * `RUNTIME_ENTRY` (`stateContract.ts`, package.json `exports`). Inside this repository, `npm run build` links the
  * package to itself (`scripts/link-self.mjs`) so the name resolves here too.
  */
 function runtime(): typeof Runtime {

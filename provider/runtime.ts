@@ -8,7 +8,7 @@
  * build checks them against). Add optional parameters if need be; never change the existing ones.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { tokensApiFor } from "./apiClient";
+import { tokensApiWith } from "./apiClient";
 import type { TokensApi } from "./client/tokens";
 import { diffToken, type TokenDiff } from "./diff";
 import { createToken } from "./creation";
@@ -22,7 +22,14 @@ import {
 import { withUnsetAsNull } from "./mapping";
 import { warnUser } from "./engineLog";
 import { deleteToken, readToken, updateToken } from "./operations";
-import { currentTime, type ConfigKeys, type ConfigReader } from "./settings";
+import {
+  currentTime,
+  resolveSettings,
+  type ConfigKeys,
+  type ConfigReader,
+  type ProviderSettings,
+} from "./settings";
+import { explainStoredSettings } from "./storedSettings";
 import type { TokenInputs, TokenOutputs } from "./types";
 import { checkTokenInputs } from "./validate";
 
@@ -31,6 +38,8 @@ interface ProviderState {
   config?: ConfigReader;
   /** The config keys the instance's mode reads (messages name them); the dynamic provider's by default. */
   configKeys?: ConfigKeys;
+  /** The settings resolved on first use, kept to explain failures (`storedSettings.ts`). */
+  settings?: ProviderSettings;
   api?: TokensApi;
 }
 
@@ -66,6 +75,7 @@ export async function configure(
   // New settings need a new client; the old one's keep-alive sockets are released.
   state.api?.close();
   state.api = undefined;
+  state.settings = undefined;
 }
 
 /** The input the dynamic-provider host adds to every resource's inputs (the serialized provider). */
@@ -139,7 +149,9 @@ export async function read(
   storedInputs?: Partial<TokenInputs>,
 ): Promise<pulumi.dynamic.ReadResult<TokenOutputs>> {
   // The SDK types `inputs` as outputs; a read reports the token's input view there.
-  const result = await readToken(tokensApi(provider), id, props ?? {}, storedInputs);
+  const result = await explainingStoredSettings(provider, () =>
+    readToken(tokensApi(provider), id, props ?? {}, storedInputs),
+  );
   return result as pulumi.dynamic.ReadResult<TokenOutputs>;
 }
 
@@ -170,13 +182,26 @@ export async function getTokens(
 
 /** `delete`: DELETE; a token already gone counts as deleted. */
 async function deleteOperation(provider: object, id: string): Promise<void> {
-  await deleteToken(tokensApi(provider), id);
+  await explainingStoredSettings(provider, () => deleteToken(tokensApi(provider), id));
 }
 export { deleteOperation as delete };
 
 /** The API client of a provider instance, built on first use from config (when `configure` ran) and the environment. */
 function tokensApi(provider: object): TokensApi {
   const state = stateOf(provider);
-  state.api ??= tokensApiFor(state.config ?? (() => undefined), process.env, state.configKeys);
+  state.settings ??= resolveSettings(state.config ?? (() => undefined), process.env, state.configKeys);
+  state.api ??= tokensApiWith(state.settings);
   return state.api;
+}
+
+/**
+ * Runs a read or a delete, the calls `refresh` and `destroy` make, and adds to a failure of the settings the
+ * engine stored at the last `up` where they came from and how to use the current ones (`storedSettings.ts`).
+ */
+async function explainingStoredSettings<T>(provider: object, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw explainStoredSettings(error, stateOf(provider).settings?.configKeysUsed);
+  }
 }

@@ -17,6 +17,12 @@ export interface ProviderSettings {
    * `stack config ionoscloud:token`.
    */
   credentialSource: string;
+  /**
+   * The stack config keys the credentials and the endpoint were read from (none when they came from the
+   * environment or the default). The engine stores these values in the stack at `pulumi up` and hands the stored
+   * ones back on `refresh` and `destroy`; `storedSettings.ts` says so when they fail.
+   */
+  configKeysUsed: { credentials: string[]; endpoint?: string };
   /** Per-request timeout. @default 30000 */
   requestTimeoutMs: number;
   /** Budget for all retry waits of one call. @default 60000 */
@@ -104,10 +110,12 @@ export function resolveSettings(
       ? " (IONOS_* credentials in the environment are not used while the stack config sets any)"
       : "";
   const credentialSource = `${fromStack ? "stack config" : "environment"} ${used.join(" and ")}${ignored}`;
+  const endpointKey = configKeys && fromConfig("endpoint") !== undefined ? configKeys.endpoint : undefined;
   return {
     baseUrl: resolveBaseUrl(read("endpoint")),
     credentials,
     credentialSource,
+    configKeysUsed: { credentials: fromStack ? used : [], ...(endpointKey ? { endpoint: endpointKey } : {}) },
     requestTimeoutMs: readPositiveInt("requestTimeoutMs", read("requestTimeoutMs"), 30_000),
     retryBudgetMs: readPositiveInt("retryBudgetMs", read("retryBudgetMs"), 60_000),
   };

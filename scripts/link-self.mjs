@@ -1,8 +1,9 @@
 // Links this package into its own node_modules (node_modules/ionos-registry-token -> ..), so that
 // `require("ionos-registry-token/...")` resolves inside the repository exactly as it does for a user who
 // installed the package. The serialized provider loads its implementation that way, and the examples import
-// the package by name. Run by `npm ci`/`npm install` (the `prepare` script); does nothing when this package
-// is itself installed as a dependency.
+// the package by name. Run by `npm run build`, not by an install hook: a `prepare` script would ship in the
+// packed package.json, naming a file the package does not ship, and npm warns every user who installs it.
+// Does nothing when this package is itself installed as a dependency.
 import { lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -35,7 +35,8 @@ export const ADMIN_PREFIX = "/_emulator";
 /** Everything the pipeline needs; functions are read per request so runtime changes take effect. */
 export interface PipelineDeps {
   handlers: Readonly<Record<string, Handler>>;
-  credentials: AcceptedCredentials;
+  /** The accepted credentials now (an API-token rotation changes them). */
+  credentials: () => AcceptedCredentials;
   maxBodyBytes: number;
   clock: () => Date;
   /** The current fault plan. */
@@ -103,7 +104,7 @@ async function serveApi(
   if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw notFound("route", url.pathname);
   const { route, params } = resolveRoute(method, url.pathname.slice(API_PREFIX.length));
   entry.operation = route.operation;
-  const actor = authenticate(req.headers.authorization, deps.credentials);
+  const actor = authenticate(req.headers.authorization, deps.credentials());
   // The body is read before any injected latency, as a real server has it in hand when it is slow: a client
   // that gives up during the wait must not stop the write from landing (the "applied after the client's
   // timeout" case fault tests rely on).

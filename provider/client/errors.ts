@@ -88,3 +88,10 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+/** The same failure with one more sentence for the reader, after any it already has. */
+export function withHint(error: IonosApiError, sentence: string): IonosApiError {
+  // The details are the error's own enumerable properties (`ionosApiError` assigned them).
+  const details = { ...error } as unknown as IonosApiErrorDetails;
+  return ionosApiError({ ...details, hint: error.hint ? `${error.hint} ${sentence}` : sentence });
+}

@@ -1,11 +1,32 @@
 import type { Agent } from "http";
-import type { RequestInit, Response } from "node-fetch";
 import { ionosApiError, redact, type IonosApiError } from "./errors";
 import type { WireErrorBody, WireErrorMessage } from "./models";
 import { isRetryable, nextDelay, parseRetryAfter, type AttemptOutcome, type RetryPolicy } from "./retry";
 
+/**
+ * What the client passes to `fetch`: the part of node-fetch's `RequestInit` it uses. Declared here rather than
+ * imported from `@types/node-fetch` (a development dependency only), so that the published declarations
+ * type-check in a user's project without it; a unit test proves node-fetch's `fetch` still fits.
+ */
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  agent: Agent;
+  signal: AbortSignal;
+  redirect: "manual";
+}
+
+/** The part of a `fetch` response the client reads. */
+export interface FetchResponse {
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
 /** The subset of node-fetch's `fetch` the client uses; injectable for unit tests. */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
 
 /** How to reach and authenticate to the API. */
 export interface HttpClientOptions {
@@ -141,7 +162,7 @@ export class HttpClient {
     return `${this.options.baseUrl}${call.path}${query}`;
   }
 
-  private init(call: ApiCall, signal: AbortSignal): RequestInit {
+  private init(call: ApiCall, signal: AbortSignal): FetchInit {
     const headers: Record<string, string> = {
       Accept: "application/json",
       Authorization: this.options.authorization,
@@ -153,8 +174,7 @@ export class HttpClient {
       headers,
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
       agent: this.agent,
-      // node-fetch's own AbortSignal type predates the global one; they are compatible at run time.
-      signal: signal as RequestInit["signal"],
+      signal,
       // Never followed (credentials must not travel to another URL), but read: a 3xx is a definite answer
       // naming where the API moved, not a lost one to retry or to treat as a possible create.
       redirect: "manual",

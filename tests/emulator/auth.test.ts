@@ -108,5 +108,21 @@ describe("emulator: authentication", () => {
       await startEmulator({ credentials: { username: "u" } }).catch((err: unknown) => (error = err));
       expect(String(error)).to.include("username and credentials.password");
     });
+
+    it("setCredentials rotates the API token: the old one is refused from the next request on, the new one accepted", async () => {
+      emu = await startEmulator({ credentials: { token: "old-token" } });
+      const api = new EmulatorApi(emu.url);
+      expect((await api.get("/registries", { auth: bearerAuth("old-token") })).status).to.equal(200);
+      emu.setCredentials({ token: "new-token" });
+      expect401(await api.get("/registries", { auth: bearerAuth("old-token") }));
+      expect((await api.get("/registries", { auth: bearerAuth("new-token") })).status).to.equal(200);
+    });
+
+    it("setCredentials refuses a username without a password and keeps the credentials it had", async () => {
+      emu = await startEmulator({ credentials: { token: "kept" } });
+      expect(() => emu.setCredentials({ username: "u" })).to.throw(TypeError, "must be given together");
+      const api = new EmulatorApi(emu.url);
+      expect((await api.get("/registries", { auth: bearerAuth("kept") })).status).to.equal(200);
+    });
   });
 });

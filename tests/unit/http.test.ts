@@ -1,11 +1,16 @@
 import { expect } from "chai";
 import * as sinon from "sinon";
-import { Response } from "node-fetch";
+import nodeFetch, { Response } from "node-fetch";
 import { HttpClient, type FetchLike, type HttpClientOptions } from "../../provider/client/http";
 import { isIonosApiError } from "../../provider/client/errors";
 import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
 
 const SECRET = "Bearer super-secret-token-value";
+
+// Compile-time proof that the client's own fetch types (declared so that the published declarations need no
+// @types/node-fetch) still describe node-fetch, which the client loads at run time: this line stops compiling
+// when they drift apart.
+const nodeFetchFits: FetchLike = nodeFetch;
 
 function client(fetch: FetchLike, extra: Partial<HttpClientOptions> = {}) {
   return new HttpClient({
@@ -36,6 +41,10 @@ const POST = {
 };
 
 describe("HttpClient (http.ts)", () => {
+  it("declares fetch types that node-fetch's fetch fits (the assignment above compiles)", () => {
+    expect(nodeFetchFits).to.equal(nodeFetch);
+  });
+
   afterEach(() => sinon.restore());
 
   it("sends auth, JSON and User-Agent headers to base + path", async () => {

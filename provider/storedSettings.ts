@@ -1,0 +1,57 @@
+/**
+ * Why a `refresh` or a `destroy` can fail with settings the user has already fixed, said in the error itself.
+ *
+ * The engine runs `pulumi refresh` and `pulumi destroy` (without `--run-program`) with the provider settings
+ * stored in the stack at the last `pulumi up`: the provider resource's inputs, which hold the stack config's
+ * credentials (encrypted) and endpoint. It does not read the current stack config, so a rotated API token fixed
+ * with `pulumi config set` keeps failing until the next `up`. The environment, by contrast, is read by the
+ * provider each time a command runs and never stored. API tokens expire, so every long-lived stack meets this.
+ */
+import { isIonosApiError, withHint, type IonosApiError } from "./client/errors";
+import { SETTING_SOURCES, type ProviderSettings } from "./settings";
+
+/** The first Pulumi CLI whose `refresh` and `destroy` take `--run-program` (checked in its sources). */
+export const RUN_PROGRAM_SINCE_CLI = "3.160.0";
+
+/**
+ * `error` with a sentence saying where the failing settings came from and how to use the current ones, when it
+ * is a refusal of credentials read from the stack config (401, 403) or no answer from an endpoint read from it;
+ * anything else unchanged. For the failures of reads and deletes, which `refresh` and `destroy` make; the
+ * sentence is conditional because `up` reads and deletes too, with the current config.
+ */
+export function explainStoredSettings(
+  error: unknown,
+  used: ProviderSettings["configKeysUsed"] | undefined,
+): unknown {
+  if (!isIonosApiError(error) || used === undefined) return error;
+  const sentence = storedSettingsSentence(error, used);
+  return sentence === undefined ? error : withHint(error, sentence);
+}
+
+/** The sentence for {@link explainStoredSettings}, or undefined when stored settings cannot be the cause. */
+export function storedSettingsSentence(
+  error: IonosApiError,
+  used: ProviderSettings["configKeysUsed"],
+): string | undefined {
+  const refused = error.status === 401 || error.status === 403;
+  const unanswered = error.status === 0;
+  let keys: string[];
+  let environment: string;
+  if (refused && used.credentials.length > 0) {
+    keys = used.credentials;
+    environment = `${SETTING_SOURCES.token[1]}, or ${SETTING_SOURCES.username[1]} and ${SETTING_SOURCES.password[1]},`;
+  } else if (unanswered && used.endpoint !== undefined) {
+    keys = [used.endpoint];
+    environment = SETTING_SOURCES.endpoint[1];
+  } else {
+    return undefined;
+  }
+  const named = keys.join(" and ");
+  return (
+    `If this is \`pulumi refresh\` or \`pulumi destroy\`: they run with the provider settings stored in the ` +
+    `stack by the last \`pulumi up\`, ${named} included, not with the current stack config. After changing ` +
+    `${named}, run \`pulumi up\` first, or add \`--run-program\` (Pulumi CLI ${RUN_PROGRAM_SINCE_CLI} or later) ` +
+    `so that the program runs and the provider gets the current config. ${environment} in the environment ` +
+    `is read each time a command runs and never stored (it applies when the stack config does not set it).`
+  );
+}

@@ -1,0 +1,114 @@
+import { expect } from "chai";
+import { ionosApiError, isIonosApiError, type IonosApiError } from "../../provider/client/errors";
+import { PLUGIN_CONFIG_KEYS, resolveSettings } from "../../provider/settings";
+import { explainStoredSettings, RUN_PROGRAM_SINCE_CLI } from "../../provider/storedSettings";
+
+const config = (values: Record<string, string>) => (key: string) => values[key];
+
+function failure(status: number, hint?: string): IonosApiError {
+  return ionosApiError({
+    operation: "registriesTokensFindById",
+    method: "GET",
+    route: "/registries/r/tokens/t",
+    status,
+    messages: status === 0 ? [] : [{ errorCode: "UNAUTHORIZED", message: "invalid credentials" }],
+    retryable: false,
+    attempts: 1,
+    ambiguous: false,
+    ...(status === 0 ? { cause: "ECONNREFUSED", endpoint: "http://127.0.0.1:9/containerregistries" } : {}),
+    ...(hint ? { hint } : {}),
+  });
+}
+
+describe("storedSettings.ts: a refresh or destroy failing on settings stored at the last up says so", () => {
+  describe("resolveSettings records which stack config keys the credentials and endpoint came from", () => {
+    it("a token and an endpoint from the stack config", () => {
+      const s = resolveSettings(
+        config({ "ionoscloud:token": "t", "ionoscloud:endpoint": "127.0.0.1:1" }),
+        {},
+      );
+      expect(s.configKeysUsed).to.deep.equal({
+        credentials: ["ionoscloud:token"],
+        endpoint: "ionoscloud:endpoint",
+      });
+    });
+
+    it("a username and password from the stack config, the endpoint from IONOS_API_URL", () => {
+      const s = resolveSettings(config({ "ionoscloud:username": "u", "ionoscloud:password": "p" }), {
+        IONOS_API_URL: "127.0.0.1:1",
+      });
+      expect(s.configKeysUsed).to.deep.equal({ credentials: ["ionoscloud:username", "ionoscloud:password"] });
+    });
+
+    it("everything from the environment: no stack config key", () => {
+      const s = resolveSettings(config({}), { IONOS_TOKEN: "t", IONOS_API_URL: "127.0.0.1:1" });
+      expect(s.configKeysUsed).to.deep.equal({ credentials: [] });
+    });
+
+    it("the plugin's keys in plugin mode", () => {
+      const s = resolveSettings(
+        config({ "ionos-registry-token:token": "t", "ionos-registry-token:endpoint": "127.0.0.1:1" }),
+        {},
+        PLUGIN_CONFIG_KEYS,
+      );
+      expect(s.configKeysUsed).to.deep.equal({
+        credentials: ["ionos-registry-token:token"],
+        endpoint: "ionos-registry-token:endpoint",
+      });
+    });
+  });
+
+  const fromConfig = { credentials: ["ionoscloud:token"], endpoint: "ionoscloud:endpoint" };
+
+  it("a 401 with credentials from the stack config: the stored settings, `pulumi up`, --run-program and the environment", () => {
+    const explained = explainStoredSettings(
+      failure(401, "The credentials came from stack config ionoscloud:token."),
+      fromConfig,
+    );
+    expect(isIonosApiError(explained)).to.equal(true);
+    const { message, status, operation } = explained as IonosApiError;
+    expect({ status, operation }).to.deep.equal({ status: 401, operation: "registriesTokensFindById" });
+    // The existing sentence first, then the new one.
+    expect(message).to.include("invalid credentials (UNAUTHORIZED) The credentials came from stack config");
+    expect(message).to.include(
+      "If this is `pulumi refresh` or `pulumi destroy`: they run with the provider settings stored in the stack " +
+        "by the last `pulumi up`, ionoscloud:token included, not with the current stack config.",
+    );
+    expect(message).to.include("run `pulumi up` first");
+    expect(message).to.include(`add \`--run-program\` (Pulumi CLI ${RUN_PROGRAM_SINCE_CLI} or later)`);
+    expect(message).to.include("IONOS_TOKEN, or IONOS_USERNAME and IONOS_PASSWORD, in the environment");
+  });
+
+  it("a 403 likewise names every credential key used", () => {
+    const explained = explainStoredSettings(failure(403), {
+      credentials: ["ionos-registry-token:username", "ionos-registry-token:password"],
+    }) as IonosApiError;
+    expect(explained.message).to.include(
+      "ionos-registry-token:username and ionos-registry-token:password included",
+    );
+  });
+
+  it("no answer from an endpoint in the stack config names the endpoint key and IONOS_API_URL", () => {
+    const explained = explainStoredSettings(failure(0), fromConfig) as IonosApiError;
+    expect(explained.message).to.include(
+      "no response from http://127.0.0.1:9/containerregistries (ECONNREFUSED)",
+    );
+    expect(explained.message).to.include("ionoscloud:endpoint included");
+    expect(explained.message).to.include("IONOS_API_URL in the environment");
+    expect(explained.message).to.not.include("ionoscloud:token");
+  });
+
+  const unchanged: Array<[string, unknown, Parameters<typeof explainStoredSettings>[1]]> = [
+    ["a 401 with credentials from the environment", failure(401), { credentials: [] }],
+    ["no answer from an endpoint not in the stack config", failure(0), { credentials: ["ionoscloud:token"] }],
+    ["a 404", failure(404), fromConfig],
+    ["a 500", failure(500), fromConfig],
+    ["an error that is not the API's", new Error("boom"), fromConfig],
+    ["a failure before any settings were resolved", failure(401), undefined],
+  ];
+  for (const [what, error, used] of unchanged) {
+    it(`leaves ${what} as it is`, () => {
+      expect(explainStoredSettings(error, used)).to.equal(error);
+    });
+  }
+});
