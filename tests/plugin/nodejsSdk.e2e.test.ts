@@ -160,6 +160,15 @@ describe("plugin mode: a TypeScript project uses the Node.js SDK generated from 
     expect(dependencies["ionos-registry-token"]).to.include(`-${PACKAGE_VERSION}.tgz`);
   });
 
+  it("type-checks with tsc --noEmit and the template's tsconfig (no skipLibCheck): the SDK's and the package's declarations", async () => {
+    // Rejects, printing tsc's errors, when a declaration of either package fails in the user's project.
+    const { stdout, stderr } = await runCommand("npx", ["--no-install", "tsc", "--noEmit"], {
+      cwd: project.projectDir,
+      env: project.env,
+    });
+    expect(`${stdout}${stderr}`.trim()).to.equal("");
+  });
+
   it("up creates the token with one POST; the password is a secret output; the state holds it only as ciphertext", async () => {
     emulator.clearRequests();
     await pulumi(["up", "--yes"]);
