@@ -1,0 +1,94 @@
+/**
+ * `npm run release [-- --plugin-download-url URL]`: every artifact of a release, into `release/` (git-ignored):
+ * the self-contained plugin tarballs per platform, the npm package, the schema (carrying `pluginDownloadURL`
+ * when one is given, so that SDKs generated from it make the engine download the plugin from there), the SDKs
+ * as installable packages, and `SHA256SUMS`. Two runs from the same commit write the same bytes.
+ */
+import { createHash } from "crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { parseArgs } from "util";
+import { pluginSchema } from "../../provider/plugin/schema";
+import { PACKAGE_VERSION } from "../../provider/version";
+import { REPO_ROOT } from "../pulumiCli";
+import { bundlePlugin } from "./bundle";
+import { PLUGIN_TARGETS, writePluginTarball } from "./pluginArchive";
+import { packNpmPackage } from "./npmPackage";
+import { writeSdkPackages } from "./sdkPackages";
+
+/** Where a release goes (git-ignored). */
+export const RELEASE_DIR = path.join(REPO_ROOT, "release");
+
+/** What to release. */
+export interface ReleaseOptions {
+  /** Written into the schema, and so into every SDK: where the engine downloads the plugin from. */
+  pluginDownloadUrl?: string;
+  /** @default {@link RELEASE_DIR} */
+  outDir?: string;
+  /** Progress lines. @default stderr */
+  log?: (line: string) => void;
+}
+
+/** The schema a release ships: the plugin's own, with `pluginDownloadURL` when one is given. */
+export function releaseSchema(pluginDownloadUrl?: string): string {
+  const schema = JSON.parse(pluginSchema()) as Record<string, unknown>;
+  if (pluginDownloadUrl !== undefined) schema.pluginDownloadURL = pluginDownloadUrl;
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/** Writes `SHA256SUMS` over every file in `dir` (sorted, as `sha256sum` prints them). */
+export function writeChecksums(dir: string): string {
+  const lines = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name !== "SHA256SUMS")
+    .map((entry) => entry.name)
+    .sort()
+    .map(
+      (name) =>
+        `${createHash("sha256")
+          .update(readFileSync(path.join(dir, name)))
+          .digest("hex")}  ${name}`,
+    );
+  const file = path.join(dir, "SHA256SUMS");
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+/** Builds every artifact into a fresh `outDir`; returns the file names written. */
+export async function release(options: ReleaseOptions = {}): Promise<string[]> {
+  const outDir = options.outDir ?? RELEASE_DIR;
+  const log = options.log ?? ((line: string) => process.stderr.write(`release: ${line}\n`));
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const work = mkdtempSync(path.join(tmpdir(), "ionos-release-"));
+  try {
+    const bundleFile = path.join(work, "plugin.js");
+    log(`bundling the plugin: ${await bundlePlugin(bundleFile)} bytes`);
+    const bundle = readFileSync(bundleFile, "utf8");
+    for (const target of PLUGIN_TARGETS) {
+      const file = await writePluginTarball(outDir, PACKAGE_VERSION, target, bundle, work);
+      log(`${path.basename(file)}`);
+    }
+    log(path.basename(packNpmPackage(outDir)));
+    const schemaFile = path.join(outDir, "schema.json");
+    writeFileSync(schemaFile, releaseSchema(options.pluginDownloadUrl));
+    for (const file of await writeSdkPackages(schemaFile, outDir, work)) log(path.basename(file));
+    writeChecksums(outDir);
+    return readdirSync(outDir).sort();
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { "plugin-download-url": { type: "string" } } });
+  release({ pluginDownloadUrl: values["plugin-download-url"] }).then(
+    (files) => console.log(`release/: ${files.join(", ")}`),
+    (error: Error) => {
+      process.stderr.write(`release: ${error.stack ?? error.message}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) main();
