@@ -10,6 +10,7 @@ import * as path from "path";
 import { PROJECT_ROOT } from "../tests/support/providerHost";
 import { registerToken } from "../tests/support/serializedProvider";
 import { measureColdStart } from "./coldStart";
+import { measurePluginColdStart } from "./pluginColdStart";
 import { compareModes, renderComparison, type ComparisonInput } from "./compare";
 import { nowMs } from "./harness";
 import { measureProviderSize } from "./providerSize";
@@ -98,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
         )
       : undefined;
   await run("coldStart", () => measureColdStart(registered, plan.coldStarts));
+  await run("pluginColdStart", () => measurePluginColdStart(plan.coldStarts));
   const scale: ComparisonInput["scale"][number][] = [];
   for (const n of plan.scaleSizes) {
     // The two modes of one N run back to back, so that the machine's load drifts as little as possible between

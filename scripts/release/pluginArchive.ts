@@ -68,6 +68,10 @@ if (!(major >= ${MIN_NODE_MAJOR})) {
   );
   process.exit(1);
 }
+// The bundle holds node-fetch and its dependencies, which use deprecated Node.js APIs (punycode, url.parse).
+// Node.js hides those warnings for code under node_modules, where the npm package runs them; from a bundle it
+// would print them on every command, where no user can act on them.
+process.noDeprecation = true;
 require("./plugin.js");
 `;
 

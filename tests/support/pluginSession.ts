@@ -63,6 +63,8 @@ export interface PluginSessionOptions {
    * @default false
    */
   captureStderr?: boolean;
+  /** The plugin executable. @default this checkout's `bin/pulumi-resource-ionos-registry-token` */
+  executable?: string;
 }
 
 /** A running plugin and a client over its gRPC port. */
@@ -104,7 +106,7 @@ export async function startPluginSession(
   options: PluginSessionOptions = {},
 ): Promise<PluginSession> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IONOS_")));
-  const child = spawn(PLUGIN_PATH, ["127.0.0.1:1"], {
+  const child = spawn(options.executable ?? PLUGIN_PATH, ["127.0.0.1:1"], {
     env: { ...base, ...env },
     stdio: ["ignore", "pipe", options.captureStderr ? "pipe" : "inherit"],
   });
