@@ -1,7 +1,8 @@
 /**
- * The provider plugin as one self-contained file: `provider/plugin/main.ts` and everything it loads at run time
- * (grpc-js, Pulumi's protocol stubs, google-protobuf, node-fetch) bundled by esbuild, so that a plugin tarball
- * needs no `npm install` — only Node.js on PATH.
+ * The provider plugin as one self-contained file: the compiled `dist/provider/plugin/main.js` (run `npm run build`
+ * first) and everything it loads at run time (grpc-js, Pulumi's protocol stubs, google-protobuf, node-fetch, and
+ * package.json for the version) bundled by esbuild, so that a plugin tarball needs no `npm install` — only
+ * Node.js on PATH. The compiled code, not the sources: its relative paths are the ones the npm package runs.
  */
 import { build, type Plugin } from "esbuild";
 import * as path from "path";
@@ -15,7 +16,7 @@ const bundledSdkModules: Plugin = {
   name: "bundled-sdk-modules",
   setup(context) {
     context.onResolve({ filter: /\/sdkModules$/ }, () => ({
-      path: path.join(REPO_ROOT, "scripts", "release", "sdkModules.bundled.ts"),
+      path: path.join(REPO_ROOT, "dist", "scripts", "release", "sdkModules.bundled.js"),
     }));
   },
 };
@@ -23,7 +24,7 @@ const bundledSdkModules: Plugin = {
 /** Bundles the plugin into `outfile`; returns the bytes written. Deterministic: the same sources, the same bytes. */
 export async function bundlePlugin(outfile: string): Promise<number> {
   const result = await build({
-    entryPoints: [path.join(REPO_ROOT, "provider", "plugin", "main.ts")],
+    entryPoints: [path.join(REPO_ROOT, "dist", "provider", "plugin", "main.js")],
     outfile,
     bundle: true,
     platform: "node",
