@@ -21,7 +21,7 @@ import { release } from "../../scripts/release";
 import { pluginTarballName } from "../../scripts/release/pluginArchive";
 import { apiWrites } from "../support/apiWrites";
 import { startFileServer, type FileServer } from "../support/fileServer";
-import { pythonVenv, yamlLanguageHostDir } from "../support/generatedSdk";
+import { pipInstallSdk, pythonVenv, yamlLanguageHostDir } from "../support/generatedSdk";
 import { requirePulumi } from "../support/pulumiCli";
 import { NEWEST_SDK, pulumiYaml, TEMPLATE_TSCONFIG } from "../support/userProject";
 
@@ -55,6 +55,25 @@ describe("installing from the release artifacts only (fresh PULUMI_HOME, real CL
       (r) => r.type === PLUGIN_TOKEN_TYPE,
     );
     expect(token?.outputs?.password).to.have.keys(SIG_KEY, "ciphertext");
+  }
+
+  /**
+   * `pulumi up` of a project whose program declares one token, then what the user checks: one POST, the outputs
+   * (`tokenId`, the password as `[secret]`), ciphertext in the state; then `pulumi destroy`, one DELETE.
+   * `afterUp` runs between the two.
+   */
+  async function upThenDestroy(project: ProjectSandbox, env: Record<string, string>, afterUp: () => void) {
+    emulator.clearRequests();
+    await project.pulumi(["up", "--yes"], { env });
+    afterUp();
+    expect(apiWrites(emulator)).to.deep.equal(["POST 201"]);
+    const outputs = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout) as unknown;
+    expect(outputs).to.deep.equal({ tokenId: live()[0].id, password: "[secret]" });
+    expectSealedPassword((await project.pulumi(["stack", "export"])).stdout);
+    emulator.clearRequests();
+    await project.pulumi(["destroy", "--yes"], { env });
+    expect(apiWrites(emulator)).to.deep.equal(["DELETE 204"]);
+    expect(live()).to.deep.equal([]);
   }
 
   before(async () => {
@@ -126,20 +145,8 @@ outputs:
     it("up creates the token (the password a secret output, ciphertext in the state); destroy deletes it", async () => {
       await project.pulumi(["stack", "init", "dev"]);
       await project.pulumi(["config", "set", "registryId", registryId()]);
-      emulator.clearRequests();
       // Automatic plugin downloads stay off here: the installed plugin is what runs.
-      await project.pulumi(["up", "--yes"], { env: apiEnv() });
-      expect(apiWrites(emulator)).to.deep.equal(["POST 201"]);
-      const outputs = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout) as Record<
-        string,
-        unknown
-      >;
-      expect(outputs).to.deep.equal({ tokenId: live()[0].id, password: "[secret]" });
-      expectSealedPassword((await project.pulumi(["stack", "export"])).stdout);
-      emulator.clearRequests();
-      await project.pulumi(["destroy", "--yes"], { env: apiEnv() });
-      expect(apiWrites(emulator)).to.deep.equal(["DELETE 204"]);
-      expect(live()).to.deep.equal([]);
+      await upThenDestroy(project, apiEnv(), () => undefined);
       expect(pluginDownloads()).to.deep.equal([]);
     });
   });
@@ -187,21 +194,7 @@ print(json.dumps({k: {"value": v.value, "secret": v.secret} for k, v in stack.ou
       const sitePackages = path.join(work, "site-packages");
       const wheel = readdirSync(releaseDir).find((f) => f.endsWith(".whl"));
       expect(wheel, "the release has a wheel").to.be.a("string");
-      await runCommand(
-        path.join(venv, "bin", "python"),
-        [
-          "-m",
-          "pip",
-          "install",
-          "--quiet",
-          "--disable-pip-version-check",
-          "--no-deps",
-          "--target",
-          sitePackages,
-          artifact(wheel as string),
-        ],
-        { cwd: work, env: sandbox.env },
-      );
+      await pipInstallSdk(venv, artifact(wheel as string), sitePackages);
       writeFileSync(path.join(work, "driver.py"), DRIVER);
       env = {
         ...sandbox.env,
@@ -303,23 +296,11 @@ export const password = token.password;
 
     it("up downloads the plugin, creates the token with a secret password; destroy deletes it", async () => {
       const before = pluginDownloads().length;
-      emulator.clearRequests();
-      await project.pulumi(["up", "--yes"], { env: { ...DOWNLOADS_ON, ...apiEnv() } });
-      expect(pluginDownloads().slice(before)).to.include(`GET /${LINUX_TARBALL} 200`);
-      expect(
-        existsSync(path.join(project.env.PULUMI_HOME, "plugins", INSTALLED_PLUGIN, "plugin.js")),
-      ).to.equal(true);
-      expect(apiWrites(emulator)).to.deep.equal(["POST 201"]);
-      const outputs = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout) as Record<
-        string,
-        unknown
-      >;
-      expect(outputs).to.deep.equal({ tokenId: live()[0].id, password: "[secret]" });
-      expectSealedPassword((await project.pulumi(["stack", "export"])).stdout);
-      emulator.clearRequests();
-      await project.pulumi(["destroy", "--yes"], { env: { ...DOWNLOADS_ON, ...apiEnv() } });
-      expect(apiWrites(emulator)).to.deep.equal(["DELETE 204"]);
-      expect(live()).to.deep.equal([]);
+      await upThenDestroy(project, { ...DOWNLOADS_ON, ...apiEnv() }, () => {
+        expect(pluginDownloads().slice(before)).to.include(`GET /${LINUX_TARBALL} 200`);
+        const installed = path.join(project.env.PULUMI_HOME, "plugins", INSTALLED_PLUGIN, "plugin.js");
+        expect(existsSync(installed)).to.equal(true);
+      });
     });
   });
 });

@@ -46,7 +46,7 @@ export async function writePluginSchema(
  * formality: the SDK reads its own version from the installed distribution's metadata (`importlib.metadata`), and
  * imported from the bare folder it fails with PackageNotFoundError. `--target` keeps the shared venv clean (a run
  * adds `target` to PYTHONPATH); no build isolation and no dependencies, as the venv already holds setuptools and
- * everything the SDK requires, so installing needs no network.
+ * everything the SDK requires, so installing needs no network. `sdkDir` may also be a wheel.
  */
 export async function pipInstallSdk(venv: string, sdkDir: string, target: string): Promise<void> {
   await runCommand(
@@ -63,7 +63,7 @@ export async function pipInstallSdk(venv: string, sdkDir: string, target: string
       target,
       sdkDir,
     ],
-    { cwd: sdkDir, env: offlineEnv() },
+    { cwd: path.dirname(target), env: offlineEnv() },
   );
 }
 
