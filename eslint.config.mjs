@@ -11,6 +11,7 @@ export default tseslint.config(
       "**/node_modules/**",
       "examples/**/bin/**",
       "tests/upgrade/baselines/**",
+      "release/**",
     ],
   },
   js.configs.recommended,
