@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { startEmulator } from "../emulator";
-import { PACKAGE_VERSION } from "../provider/version";
+import { PACKAGE_VERSION } from "../provider/lifecycle/version";
 import { bundlePlugin } from "../scripts/release/bundle";
 import { PLUGIN_EXECUTABLE, writePluginTarball } from "../scripts/release/pluginArchive";
 import { PLUGIN_PATH, startPluginSession } from "../tests/support/pluginSession";

@@ -7,7 +7,7 @@ import { execFileSync } from "child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { RUNTIME_ENTRY } from "../provider/stateContract";
+import { RUNTIME_ENTRY } from "../provider/dynamic/stateContract";
 import { PROJECT_ROOT } from "../tests/support/providerHost";
 import type { RegisteredToken } from "../tests/support/serializedProvider";
 import { startBenchEnv, type LiveToken } from "./harness";

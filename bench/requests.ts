@@ -4,7 +4,7 @@
  * Pulumi's dynamic-provider host, and in plugin mode through the provider plugin, with the same emulator.
  */
 import type { RunningEmulator } from "../emulator";
-import { UNKNOWN } from "../provider/unknown";
+import { UNKNOWN } from "../provider/rules/unknown";
 import type { PluginResource } from "../tests/support/pluginSession";
 import type { RegisteredToken } from "../tests/support/serializedProvider";
 import { DIFF_NONE, startBenchEnv, type BenchEnv, type LiveToken } from "./harness";

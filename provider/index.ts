@@ -2,8 +2,8 @@
  * Public API of the package: the `RegistryToken` resource, its argument and scope types, the provider
  * instance it uses, and the look-up functions.
  */
-export { RegistryToken } from "./registryToken";
-export { registryTokenProvider, RegistryTokenProvider } from "./lifecycle";
+export { RegistryToken } from "./dynamic/registryToken";
+export { registryTokenProvider, RegistryTokenProvider } from "./dynamic/glue";
 export type {
   RegistryTokenArgs,
   RegistryTokenScope,
@@ -13,12 +13,12 @@ export type {
   RegistryTokenStatus,
   TokenInputs,
   TokenOutputs,
-} from "./types";
+} from "./rules/types";
 export {
   getRegistryToken,
   getRegistryTokens,
   type GetRegistryTokenArgs,
   type GetRegistryTokensArgs,
   type RegistryTokenInfo,
-} from "./functions";
-export { dockerConfigJson, renderDockerConfigJson, type DockerConfigJsonArgs } from "./dockerConfig";
+} from "./dynamic/functions";
+export { dockerConfigJson, renderDockerConfigJson, type DockerConfigJsonArgs } from "./dynamic/dockerConfig";

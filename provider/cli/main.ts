@@ -7,8 +7,8 @@
  */
 import { writeFileSync } from "fs";
 import { parseArgs } from "util";
-import { tokensApiFor } from "../apiClient";
-import { importFileFor, serializeRegistryTokenProvider } from "../importFile";
+import { tokensApiFor } from "../lifecycle/apiClient";
+import { importFileFor, serializeRegistryTokenProvider } from "./importFile";
 
 const USAGE = `Usage: npx ionos-registry-token import-file <registryId>/<tokenId>... [--name NAME] [--out FILE]
 

@@ -11,7 +11,7 @@
  * TSDoc first, in words that read well outside TypeScript too (no `{@link}`; TypeScript-only notes go under
  * `@remarks`), then copy it here.
  */
-import { PACKAGE_VERSION } from "../version";
+import { PACKAGE_VERSION } from "../lifecycle/version";
 
 /** The package name, also the plugin's name (`pulumi-resource-<name>`). */
 export const PACKAGE_NAME = "ionos-registry-token";

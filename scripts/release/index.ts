@@ -10,7 +10,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { pluginSchema } from "../../provider/plugin/schema";
-import { PACKAGE_VERSION } from "../../provider/version";
+import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { REPO_ROOT } from "../pulumiCli";
 import { bundlePlugin } from "./bundle";
 import { PLUGIN_TARGETS, writePluginTarball } from "./pluginArchive";

@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import * as path from "path";
 import { NODEJS_SDK_PACKAGE, PYTHON_SDK_PACKAGE } from "../../provider/plugin/schema";
-import { PACKAGE_VERSION } from "../../provider/version";
+import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { runCommand } from "../projectSandbox";
 import { offlineEnv, REPO_ROOT } from "../pulumiCli";
 import { generateSdk, pythonVenv } from "../sdkGen";

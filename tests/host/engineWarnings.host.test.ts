@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as grpc from "@grpc/grpc-js";
 import * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
-import { checkTokenInputs } from "../../provider/validate";
+import { checkTokenInputs } from "../../provider/rules/validate";
 import { serializedProvider } from "../support/hostSession";
 import { startProviderHost, type ProviderHost } from "../support/providerHost";
 

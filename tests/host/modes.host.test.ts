@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { randomBytes } from "crypto";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { UNKNOWN } from "../../provider/unknown";
+import { UNKNOWN } from "../../provider/rules/unknown";
 import type { HostResource, Props } from "../support/hostSession";
 import {
   MODE_TITLE,

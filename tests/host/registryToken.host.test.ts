@@ -4,8 +4,8 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryTokenProvider } from "../../provider/lifecycle";
-import { RUNTIME_ENTRY } from "../../provider/stateContract";
+import { RegistryTokenProvider } from "../../provider/dynamic/glue";
+import { RUNTIME_ENTRY } from "../../provider/dynamic/stateContract";
 import { PROJECT_ROOT, startProviderHost, type ProviderHost } from "../support/providerHost";
 import { registerToken, type RegisteredToken } from "../support/serializedProvider";
 
@@ -88,7 +88,7 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
     it("resolves that package name from the project root and from an example's folder", () => {
       for (const dir of [PROJECT_ROOT, path.join(PROJECT_ROOT, "examples", "quickstart")]) {
         expect(require.resolve(RUNTIME_ENTRY, { paths: [dir] })).to.equal(
-          path.join(PROJECT_ROOT, "dist/provider/runtime.js"),
+          path.join(PROJECT_ROOT, "dist/provider/lifecycle/runtime.js"),
         );
       }
       const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {

@@ -4,7 +4,7 @@
  * none for the rest — an oracle built from the documented rules, independent of `validate.ts`.
  */
 import fc from "fast-check";
-import { UNKNOWN } from "../../provider/unknown";
+import { UNKNOWN } from "../../provider/rules/unknown";
 
 /** The clock the properties run at. */
 export const NOW = Date.parse("2030-01-01T00:00:00Z");

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { checkTokenInputs } from "../../provider/validate";
+import { checkTokenInputs } from "../../provider/rules/validate";
 import { startHostSession, type HostSession } from "../support/hostSession";
 import { generatedInputs, INPUT_KEYS, NOW, rootOf, withUnknowns } from "./arbitraries";
-import { DYNAMIC_ENGINE_KEYS } from "../../provider/runtime";
+import { DYNAMIC_ENGINE_KEYS } from "../../provider/lifecycle/runtime";
 
 const RUNS = { seed: 20307, numRuns: 400, endOnFailure: true } as const;
 

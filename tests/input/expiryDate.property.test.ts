@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
-import { diffToken } from "../../provider/diff";
-import { checkTokenInputs } from "../../provider/validate";
+import { diffToken } from "../../provider/rules/diff";
+import { checkTokenInputs } from "../../provider/rules/validate";
 import { registerToken } from "../support/serializedProvider";
 import { NOW } from "./arbitraries";
 import { HOUR, storedOutputs } from "./programs";

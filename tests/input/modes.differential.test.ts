@@ -14,10 +14,10 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { namePrefixFrom } from "../../provider/naming";
-import { UNKNOWN } from "../../provider/unknown";
+import { namePrefixFrom } from "../../provider/rules/naming";
+import { UNKNOWN } from "../../provider/rules/unknown";
 import { revealed, secretProperties } from "../../provider/plugin/wire";
-import { checkTokenInputs } from "../../provider/validate";
+import { checkTokenInputs } from "../../provider/rules/validate";
 import { serializedProvider } from "../support/hostSession";
 import { secretValue, startPluginSession, type PluginSession } from "../support/pluginSession";
 import { startProviderHost, type ProviderHost } from "../support/providerHost";

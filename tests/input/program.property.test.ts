@@ -5,9 +5,9 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { diffToken } from "../../provider/diff";
-import { UNKNOWN } from "../../provider/unknown";
-import { checkTokenInputs, type CheckOutcome } from "../../provider/validate";
+import { diffToken } from "../../provider/rules/diff";
+import { UNKNOWN } from "../../provider/rules/unknown";
+import { checkTokenInputs, type CheckOutcome } from "../../provider/rules/validate";
 import { futureDate, INPUT_KEYS, NOW, validFields } from "./arbitraries";
 import {
   DAY,

@@ -5,8 +5,8 @@
  * rules, not from the provider's code.
  */
 import fc from "fast-check";
-import { withUnsetAsNull } from "../../provider/mapping";
-import { UNKNOWN } from "../../provider/unknown";
+import { withUnsetAsNull } from "../../provider/rules/mapping";
+import { UNKNOWN } from "../../provider/rules/unknown";
 import { INPUT_KEYS, NOW, validFields, validPrefix } from "./arbitraries";
 
 /** One minute, hour and day in milliseconds. */

@@ -4,7 +4,7 @@ import { isIonosApiError } from "../../provider/client/errors";
 import { HttpClient } from "../../provider/client/http";
 import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
 import { TokensApi } from "../../provider/client/tokens";
-import { createToken } from "../../provider/creation";
+import { createToken } from "../../provider/lifecycle/creation";
 import { pullTokenInputs } from "../support/fixtures";
 
 const API_TOKEN = "integration-api-token";

@@ -48,7 +48,7 @@ describe("npm pack: what a user installs", function () {
     expect(files).to.include.members([
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
-      "dist/provider/runtime.js",
+      "dist/provider/lifecycle/runtime.js",
     ]);
   });
 

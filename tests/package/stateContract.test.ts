@@ -1,5 +1,5 @@
 /**
- * The state contract (`provider/stateContract.ts`): every module specifier a recorded stack's serialized
+ * The state contract (`provider/dynamic/stateContract.ts`): every module specifier a recorded stack's serialized
  * provider loads is an explicit entry of the installed package's `exports`, and the functions those modules
  * are called for keep their signatures. The replay of the recorded stacks is `tests/upgrade`; this suite says
  * which entry went missing, in seconds.
@@ -9,7 +9,7 @@ import { execFileSync } from "child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { RUNTIME_ENTRY } from "../../provider/stateContract";
+import { RUNTIME_ENTRY } from "../../provider/dynamic/stateContract";
 import { REPO_ROOT } from "../../scripts/pulumiCli";
 import { registerToken } from "../support/serializedProvider";
 import { packedTarball } from "../support/userProject";

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { SIG_KEY } from "../../provider/plugin/wire";
-import { PACKAGE_VERSION } from "../../provider/version";
+import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { NODEJS_SDK_PACKAGE, PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
 import { createProjectSandbox, runCommand, type ProjectSandbox } from "../../scripts/projectSandbox";
 import { generateSdk, writePluginSchema } from "../support/generatedSdk";

@@ -9,7 +9,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
-import { UNKNOWN } from "../../provider/unknown";
+import { UNKNOWN } from "../../provider/rules/unknown";
 import {
   PLUGIN_PATH,
   SECRET_KEY,

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { writeFileSync } from "fs";
 import * as path from "path";
 import { PYTHON_SDK_PACKAGE } from "../../provider/plugin/schema";
-import { PACKAGE_VERSION } from "../../provider/version";
+import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { generateSdk, pipInstallSdk, pythonVenv } from "../support/generatedSdk";
 import { describeAutomationSuite } from "./automationSuite";
 

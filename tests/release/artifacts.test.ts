@@ -11,7 +11,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import * as vm from "vm";
 import { startEmulator } from "../../emulator";
-import { PACKAGE_VERSION } from "../../provider/version";
+import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { release } from "../../scripts/release";
 import { PLUGIN_EXECUTABLE, PLUGIN_TARGETS, pluginTarballName } from "../../scripts/release/pluginArchive";
 import { startPluginSession } from "../support/pluginSession";

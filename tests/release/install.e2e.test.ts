@@ -15,7 +15,7 @@ import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { PLUGIN_TOKEN_TYPE, PYTHON_SDK_PACKAGE } from "../../provider/plugin/schema";
 import { SIG_KEY } from "../../provider/plugin/wire";
-import { PACKAGE_VERSION } from "../../provider/version";
+import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { createProjectSandbox, runCommand, type ProjectSandbox } from "../../scripts/projectSandbox";
 import { release } from "../../scripts/release";
 import { pluginTarballName } from "../../scripts/release/pluginArchive";

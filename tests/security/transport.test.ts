@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import type * as http from "http";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { resolveSettings } from "../../provider/settings";
+import { resolveSettings } from "../../provider/lifecycle/settings";
 import { serializedProvider } from "../support/hostSession";
 import {
   forwardTo,

@@ -1,5 +1,5 @@
 /** Small shared test data. */
-import type { TokenInputs } from "../../provider/types";
+import type { TokenInputs } from "../../provider/rules/types";
 
 /** Checked inputs of a pull-only token with a user-chosen name and no expiry or rotation. */
 export function pullTokenInputs(registryId: string, name: string): TokenInputs {

@@ -12,7 +12,7 @@ import type { RegistryTokenArgs } from "../../provider";
 import { plainInputs, serializedProvider, type HostResource, type Props } from "./hostSession";
 import { startProviderHost, type HostCheck, type ProviderHost } from "./providerHost";
 import { SECRET_KEY, SECRET_SIG, secretValue, startPluginSession, type PluginSession } from "./pluginSession";
-import { DYNAMIC_CONFIG_KEYS } from "../../provider/settings";
+import { DYNAMIC_CONFIG_KEYS } from "../../provider/lifecycle/settings";
 
 /** How the provider runs. */
 export type Mode = "dynamic" | "plugin";

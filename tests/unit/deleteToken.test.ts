@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as sinon from "sinon";
 import { ionosApiError } from "../../provider/client/errors";
 import type { TokensApi } from "../../provider/client/tokens";
-import { deleteToken } from "../../provider/operations";
+import { deleteToken } from "../../provider/lifecycle/operations";
 
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";
 const TOKEN = "8fb592e4-494c-11ed-b878-0242ac120002";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { diffToken } from "../../provider/diff";
-import { UNKNOWN } from "../../provider/unknown";
+import { diffToken } from "../../provider/rules/diff";
+import { UNKNOWN } from "../../provider/rules/unknown";
 
 const olds = {
   registryId: "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17",

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { dockerConfigJson, renderDockerConfigJson } from "../../provider/dockerConfig";
+import { dockerConfigJson, renderDockerConfigJson } from "../../provider/dynamic/dockerConfig";
 
 function value<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));

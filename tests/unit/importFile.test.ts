@@ -6,7 +6,7 @@ import {
   importFileFor,
   REGISTRY_TOKEN_TYPE,
   serializeRegistryTokenProvider,
-} from "../../provider/importFile";
+} from "../../provider/cli/importFile";
 import { registerToken } from "../support/serializedProvider";
 
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";

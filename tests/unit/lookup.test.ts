@@ -3,7 +3,7 @@ import * as sinon from "sinon";
 import { ionosApiError } from "../../provider/client/errors";
 import type { WireToken } from "../../provider/client/models";
 import { TokensApi } from "../../provider/client/tokens";
-import { lookUpToken, lookUpTokens } from "../../provider/lookup";
+import { lookUpToken, lookUpTokens } from "../../provider/lifecycle/lookup";
 
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";
 const T1 = "5f2b1c7e-0d4a-4e8b-9c3f-7a6e1d2b4c81";

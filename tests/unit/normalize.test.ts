@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { namePrefixFrom, generateName, TOKEN_NAME_PATTERN } from "../../provider/naming";
+import { namePrefixFrom, generateName, TOKEN_NAME_PATTERN } from "../../provider/rules/naming";
 import {
   formatUtc,
   normalizeActions,
@@ -9,8 +9,8 @@ import {
   parseRfc3339,
   sameInstant,
   sameScopes,
-} from "../../provider/normalize";
-import { PACKAGE_VERSION, USER_AGENT } from "../../provider/version";
+} from "../../provider/rules/normalize";
+import { PACKAGE_VERSION, USER_AGENT } from "../../provider/lifecycle/version";
 
 describe("normalize.ts and naming.ts", () => {
   it("parses RFC 3339 with Z, offsets and fractions", () => {

@@ -3,9 +3,9 @@ import * as sinon from "sinon";
 import { ionosApiError, isIonosApiError } from "../../provider/client/errors";
 import type { WireToken } from "../../provider/client/models";
 import type { TokensApi } from "../../provider/client/tokens";
-import { createToken } from "../../provider/creation";
-import { deleteToken, readToken, updateToken } from "../../provider/operations";
-import type { TokenInputs } from "../../provider/types";
+import { createToken } from "../../provider/lifecycle/creation";
+import { deleteToken, readToken, updateToken } from "../../provider/lifecycle/operations";
+import type { TokenInputs } from "../../provider/rules/types";
 import { pullTokenInputs } from "../support/fixtures";
 
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";

@@ -4,10 +4,10 @@
  * that changes only the case of a name.
  */
 import { expect } from "chai";
-import { diffToken } from "../../provider/diff";
-import { withUnsetAsNull } from "../../provider/mapping";
-import { UNKNOWN } from "../../provider/unknown";
-import { checkTokenInputs } from "../../provider/validate";
+import { diffToken } from "../../provider/rules/diff";
+import { withUnsetAsNull } from "../../provider/rules/mapping";
+import { UNKNOWN } from "../../provider/rules/unknown";
+import { checkTokenInputs } from "../../provider/rules/validate";
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
 const DAY = 24 * 3600_000;

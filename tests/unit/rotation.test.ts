@@ -1,15 +1,15 @@
 import { expect } from "chai";
-import { diffToken } from "../../provider/diff";
-import { parseDuration } from "../../provider/duration";
+import { diffToken } from "../../provider/rules/diff";
+import { parseDuration } from "../../provider/rules/duration";
 import {
   MIN_EXPIRY_LEAD_MS,
   PLANNED_EXPIRY_MARGIN_MS,
   planExpiry,
   rotationDue,
-} from "../../provider/rotation";
-import { currentTime } from "../../provider/settings";
-import { UNKNOWN } from "../../provider/unknown";
-import { checkTokenInputs } from "../../provider/validate";
+} from "../../provider/rules/rotation";
+import { currentTime } from "../../provider/lifecycle/settings";
+import { UNKNOWN } from "../../provider/rules/unknown";
+import { checkTokenInputs } from "../../provider/rules/validate";
 
 const DAY = 24 * 3600_000;
 const T0 = Date.parse("2030-01-01T00:00:00Z");

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { diffToken } from "../../provider/diff";
-import { checkTokenInputs } from "../../provider/validate";
+import { diffToken } from "../../provider/rules/diff";
+import { checkTokenInputs } from "../../provider/rules/validate";
 
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";
 const NOW = Date.parse("2030-01-01T00:00:00Z");

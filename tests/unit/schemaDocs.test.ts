@@ -7,10 +7,11 @@ import { expect } from "chai";
 import { FUNCTIONS, PLUGIN_TOKEN_TYPE, pluginSchema } from "../../provider/plugin/schema";
 import { readDeclarations, type Declarations, type DeclaredProperty } from "../support/tsdoc";
 
-const TYPES = "provider/types.ts";
-const RESOURCE = "provider/registryToken.ts";
-const LOOKUP = "provider/lookup.ts";
-const FUNCTIONS_FILE = "provider/functions.ts";
+const TYPES = "provider/rules/types.ts";
+const RESOURCE = "provider/dynamic/registryToken.ts";
+const LOOKUP = "provider/lifecycle/lookup.ts";
+const LOOKUP_ARGS = "provider/rules/validateLookup.ts";
+const FUNCTIONS_FILE = "provider/dynamic/functions.ts";
 
 /** A schema property or type: only what this test reads. */
 interface SchemaProperty {
@@ -72,7 +73,7 @@ describe("plugin schema ↔ TypeScript declarations (TSDoc read with the TypeScr
   const resource = schema.resources[PLUGIN_TOKEN_TYPE];
 
   before(() => {
-    declarations = readDeclarations([TYPES, RESOURCE, LOOKUP, FUNCTIONS_FILE]);
+    declarations = readDeclarations([TYPES, RESOURCE, LOOKUP, LOOKUP_ARGS, FUNCTIONS_FILE]);
   });
 
   describe("the resource's inputs are RegistryTokenArgs", () => {
@@ -175,7 +176,7 @@ describe("plugin schema ↔ TypeScript declarations (TSDoc read with the TypeScr
       it(`${name}: the TSDoc of the TypeScript function, and the arguments of ${argsName}`, () => {
         const fn = schema.functions[FUNCTIONS[name]];
         expect(fn.description).to.equal(declarations.docOf(FUNCTIONS_FILE, name));
-        const args = declarations.interfaceProperties(LOOKUP, argsName);
+        const args = declarations.interfaceProperties(LOOKUP_ARGS, argsName);
         expect(sorted(Object.keys(fn.inputs.properties))).to.deep.equal(sorted(names(args)));
         expect(sorted(fn.inputs.required)).to.deep.equal(sorted(names(args.filter((a) => !a.optional))));
         // Look-up parameters are no resource properties; lookup.ts gives them no TSDoc, so the schema's own

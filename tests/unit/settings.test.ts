@@ -4,7 +4,7 @@ import {
   normalizeEndpoint,
   resolveSettings,
   secretForms,
-} from "../../provider/settings";
+} from "../../provider/lifecycle/settings";
 
 const noConfig = () => undefined;
 const config = (values: Record<string, string>) => (key: string) => values[key];

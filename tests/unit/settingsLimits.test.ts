@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { resolveSettings } from "../../provider/settings";
+import { resolveSettings } from "../../provider/lifecycle/settings";
 
 const resolve = (variable: string, value: string) =>
   resolveSettings(() => undefined, { IONOS_TOKEN: "t", [variable]: value });

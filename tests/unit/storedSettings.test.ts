@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ionosApiError, isIonosApiError, type IonosApiError } from "../../provider/client/errors";
-import { PLUGIN_CONFIG_KEYS, resolveSettings } from "../../provider/settings";
-import { explainStoredSettings, RUN_PROGRAM_SINCE_CLI } from "../../provider/storedSettings";
+import { PLUGIN_CONFIG_KEYS, resolveSettings } from "../../provider/lifecycle/settings";
+import { explainStoredSettings, RUN_PROGRAM_SINCE_CLI } from "../../provider/lifecycle/storedSettings";
 
 const config = (values: Record<string, string>) => (key: string) => values[key];
 

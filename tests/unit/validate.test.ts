@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { checkTokenInputs, MIN_EXPIRY_LEAD_MS } from "../../provider/validate";
-import { UNKNOWN } from "../../provider/unknown";
+import { checkTokenInputs, MIN_EXPIRY_LEAD_MS } from "../../provider/rules/validate";
+import { UNKNOWN } from "../../provider/rules/unknown";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { checkTokenInputs } from "../../provider/validate";
+import { checkTokenInputs } from "../../provider/rules/validate";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";

@@ -5,7 +5,7 @@ import type { RunningEmulator } from "../../emulator";
 import type { UserProject } from "../support/userProject";
 import { startUserStack, type UserStack } from "../support/userStack";
 import { REPLACEMENTS_PROGRAM } from "./replacementsProgram";
-import { RUNTIME_ENTRY } from "../../provider/stateContract";
+import { RUNTIME_ENTRY } from "../../provider/dynamic/stateContract";
 
 const TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
 

@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { randomBytes } from "crypto";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { PulumiRun } from "../../scripts/projectSandbox";
-import { RUN_PROGRAM_SINCE_CLI } from "../../provider/storedSettings";
+import { RUN_PROGRAM_SINCE_CLI } from "../../provider/lifecycle/storedSettings";
 import { apiWrites } from "../support/apiWrites";
 import { startForwardingProxy, type ForwardingProxy } from "../support/forwardingProxy";
 import { requirePulumi } from "../support/pulumiCli";

@@ -7,7 +7,7 @@
  * with `pulumi config set` keeps failing until the next `up`. The environment, by contrast, is read by the
  * provider each time a command runs and never stored. API tokens expire, so every long-lived stack meets this.
  */
-import { isIonosApiError, withHint, type IonosApiError } from "./client/errors";
+import { isIonosApiError, withHint, type IonosApiError } from "../client/errors";
 import { SETTING_SOURCES, type ProviderSettings } from "./settings";
 
 /** The first Pulumi CLI whose `refresh` and `destroy` take `--run-program` (checked in its sources). */

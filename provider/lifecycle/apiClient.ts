@@ -1,7 +1,7 @@
 /** The API client built from the provider settings: shared by the provider's run time and the package's command. */
-import { HttpClient } from "./client/http";
-import { DEFAULT_RETRY_POLICY } from "./client/retry";
-import { TokensApi } from "./client/tokens";
+import { HttpClient } from "../client/http";
+import { DEFAULT_RETRY_POLICY } from "../client/retry";
+import { TokensApi } from "../client/tokens";
 import {
   authorizationHeader,
   resolveSettings,

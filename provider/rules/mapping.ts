@@ -1,4 +1,4 @@
-import type { WireToken, WireTokenPatch, WireTokenWrite } from "./client/models";
+import type { WireToken, WireTokenPatch, WireTokenWrite } from "../client/models";
 import { normalizeActions, normalizeDate, sameInstant, sameScopes } from "./normalize";
 import type {
   LocalInputs,

@@ -4,17 +4,17 @@
  * then the `IONOS_*` environment variables.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { tokensApiFor } from "./apiClient";
-import type { TokensApi } from "./client/tokens";
+import { tokensApiFor } from "../lifecycle/apiClient";
+import type { TokensApi } from "../client/tokens";
 import {
   lookUpToken,
   lookUpTokens,
   type GetRegistryTokenArgs,
   type GetRegistryTokensArgs,
   type RegistryTokenInfo,
-} from "./lookup";
+} from "../lifecycle/lookup";
 
-export type { GetRegistryTokenArgs, GetRegistryTokensArgs, RegistryTokenInfo } from "./lookup";
+export type { GetRegistryTokenArgs, GetRegistryTokensArgs, RegistryTokenInfo } from "../lifecycle/lookup";
 
 /** The stack config as the provider reads it (outside a Pulumi program there is none). */
 function stackConfig(key: string): string | undefined {

@@ -1,4 +1,4 @@
-import { parseRfc3339 } from "./normalize";
+import { parseRfc3339 } from "../rules/normalize";
 
 /** Where the API lives when nothing else is configured. */
 export const DEFAULT_ENDPOINT = "https://api.ionos.com/containerregistries";

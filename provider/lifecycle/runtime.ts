@@ -9,8 +9,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { tokensApiWith } from "./apiClient";
-import type { TokensApi } from "./client/tokens";
-import { diffToken, type TokenDiff } from "./diff";
+import type { TokensApi } from "../client/tokens";
+import { diffToken, type TokenDiff } from "../rules/diff";
 import { createToken } from "./creation";
 import {
   lookUpToken,
@@ -19,7 +19,7 @@ import {
   type GetRegistryTokensArgs,
   type RegistryTokenInfo,
 } from "./lookup";
-import { withUnsetAsNull } from "./mapping";
+import { withUnsetAsNull } from "../rules/mapping";
 import { warnUser } from "./engineLog";
 import { deleteToken, readToken, updateToken } from "./operations";
 import {
@@ -30,8 +30,8 @@ import {
   type ProviderSettings,
 } from "./settings";
 import { explainStoredSettings } from "./storedSettings";
-import type { TokenInputs, TokenOutputs } from "./types";
-import { checkTokenInputs } from "./validate";
+import type { TokenInputs, TokenOutputs } from "../rules/types";
+import { checkTokenInputs } from "../rules/validate";
 
 /** What one provider instance keeps at run time: how to read the stack config, and its API client. */
 interface ProviderState {

@@ -8,14 +8,14 @@
  *
  * - 0.1.0's glue requires `ionos-registry-token/dist/provider/lifecycle.js` (an entry that points at this
  *   module), then `require(RUNTIME_MODULE)` of what that module exports;
- * - later glue requires {@link RUNTIME_ENTRY}, the entry `./provider-runtime` (`dist/provider/runtime.js`).
+ * - later glue requires {@link RUNTIME_ENTRY}, the entry `./provider-runtime` (`dist/provider/lifecycle/runtime.js`).
  *
  * `tests/package/stateContract.test.ts` fails when an entry a recorded stack needs disappears, and
  * `tests/upgrade` replays the recorded stacks. Files may move freely: only the `exports` targets follow them.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type * as Runtime from "./runtime";
-import type { TokenInputs, TokenOutputs } from "./types";
+import type * as Runtime from "../lifecycle/runtime";
+import type { TokenInputs, TokenOutputs } from "../rules/types";
 
 /** The documented package entry the serialized provider loads its implementation from. */
 export const RUNTIME_ENTRY = "ionos-registry-token/provider-runtime";

@@ -1,13 +1,13 @@
 /** Reading, updating and deleting a token; creation lives in `creation.ts`. */
-import { isIonosApiError } from "./client/errors";
-import type { WireToken } from "./client/models";
-import type { TokensApi } from "./client/tokens";
+import { isIonosApiError } from "../client/errors";
+import type { WireToken } from "../client/models";
+import type { TokensApi } from "../client/tokens";
 import { recreateToken } from "./creation";
-import { driftedInputs } from "./drift";
-import { inputsOf, localInputsOf, parseResourceId, patchBetween, resourceId, toOutputs } from "./mapping";
-import { parseRfc3339 } from "./normalize";
-import { MIN_EXPIRY_LEAD_MS } from "./rotation";
-import type { TokenInputs, TokenOutputs } from "./types";
+import { driftedInputs } from "../rules/drift";
+import { inputsOf, localInputsOf, parseResourceId, patchBetween, resourceId, toOutputs } from "../rules/mapping";
+import { parseRfc3339 } from "../rules/normalize";
+import { MIN_EXPIRY_LEAD_MS } from "../rules/rotation";
+import type { TokenInputs, TokenOutputs } from "../rules/types";
 
 /** Result of a read: an empty `id` tells the engine the token is gone. */
 export interface ReadToken {

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registryTokenProvider } from "./lifecycle";
-import { namePrefixFrom } from "./naming";
-import { outputsDerivedFrom } from "./secretness";
-import type { RegistryTokenArgs, RegistryTokenScope, RegistryTokenStatus } from "./types";
+import { registryTokenProvider } from "./glue";
+import { namePrefixFrom } from "../rules/naming";
+import { outputsDerivedFrom } from "../rules/secretness";
+import type { RegistryTokenArgs, RegistryTokenScope, RegistryTokenStatus } from "../rules/types";
 
 /**
  * Every property a `RegistryToken` declares. The Node SDK creates an output property only for keys present in

@@ -3,8 +3,20 @@
  * `getRegistryToken` ({@link checkTokenLookup}) and `getRegistryTokens` ({@link checkTokensLookup}).
  */
 import { show } from "./failures";
-import type { GetRegistryTokenArgs, GetRegistryTokensArgs } from "./lookup";
 import { checkRegistryId, checkTokenName, UUID_PATTERN, type CheckFailure } from "./validate";
+
+/** Arguments of `lookUpToken`: the registry, and the token's id or its name (exactly one). */
+export interface GetRegistryTokenArgs {
+  registryId: string;
+  tokenId?: string;
+  name?: string;
+}
+
+/** Arguments of `lookUpTokens`: the registry, and optionally a name prefix the tokens must have. */
+export interface GetRegistryTokensArgs {
+  registryId: string;
+  namePrefix?: string;
+}
 
 type Props = Record<string, unknown>;
 

@@ -2,12 +2,19 @@
  * Look-up functions: read existing tokens without managing them, never with a password. The same functions
  * back the plugin's invokes and the plain TypeScript functions of `functions.ts`.
  */
-import type { TokensApi } from "./client/tokens";
-import { isIonosApiError } from "./client/errors";
-import { toOutputs } from "./mapping";
-import type { RegistryTokenScope, RegistryTokenStatus } from "./types";
-import type { WireToken } from "./client/models";
-import { checkTokenLookup, checkTokensLookup } from "./validateLookup";
+import type { TokensApi } from "../client/tokens";
+import { isIonosApiError } from "../client/errors";
+import { toOutputs } from "../rules/mapping";
+import type { RegistryTokenScope, RegistryTokenStatus } from "../rules/types";
+import type { WireToken } from "../client/models";
+import {
+  checkTokenLookup,
+  checkTokensLookup,
+  type GetRegistryTokenArgs,
+  type GetRegistryTokensArgs,
+} from "../rules/validateLookup";
+
+export type { GetRegistryTokenArgs, GetRegistryTokensArgs };
 
 /** What a look-up tells about a token: everything but a password (the API shows that only at creation). */
 export interface RegistryTokenInfo {
@@ -20,18 +27,6 @@ export interface RegistryTokenInfo {
   createdDate: string | null;
 }
 
-/** Arguments of {@link lookUpToken}: the registry, and the token's id or its name (exactly one). */
-export interface GetRegistryTokenArgs {
-  registryId: string;
-  tokenId?: string;
-  name?: string;
-}
-
-/** Arguments of {@link lookUpTokens}: the registry, and optionally a name prefix the tokens must have. */
-export interface GetRegistryTokensArgs {
-  registryId: string;
-  namePrefix?: string;
-}
 
 function infoOf(registryId: string, token: WireToken): RegistryTokenInfo {
   // The outputs' canonical forms, without the password (there is none to carry over here).

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type * as Runtime from "./runtime";
-import type { TokenInputs, TokenOutputs } from "./types";
+import type * as Runtime from "../lifecycle/runtime";
+import type { TokenInputs, TokenOutputs } from "../rules/types";
 
 /**
  * Loads the provider's implementation inside the provider host. Pulumi stores the serialized provider object

@@ -3,12 +3,12 @@
  * such that a lost answer never leaves a live token whose password we do not have, and no creation succeeds
  * without a password.
  */
-import { isIonosApiError, type IonosApiError } from "./client/errors";
-import type { WireToken } from "./client/models";
-import type { TokensApi } from "./client/tokens";
-import { resourceId, toOutputs, toWriteBody } from "./mapping";
-import { parseRfc3339, sameInstant, sameScopes } from "./normalize";
-import type { RegistryTokenScope, TokenInputs, TokenOutputs } from "./types";
+import { isIonosApiError, type IonosApiError } from "../client/errors";
+import type { WireToken } from "../client/models";
+import type { TokensApi } from "../client/tokens";
+import { resourceId, toOutputs, toWriteBody } from "../rules/mapping";
+import { parseRfc3339, sameInstant, sameScopes } from "../rules/normalize";
+import type { RegistryTokenScope, TokenInputs, TokenOutputs } from "../rules/types";
 
 /** Attempts at creating a token when the API's answers are lost and each orphan must be cleaned up first. */
 const MAX_CREATE_ATTEMPTS = 3;

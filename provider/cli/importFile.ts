@@ -5,9 +5,9 @@
  * token is imported from the values read here with one GET.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TokensApi } from "./client/tokens";
-import { registryTokenProvider } from "./lifecycle";
-import { inputsOf, parseResourceId, resourceId, toOutputs } from "./mapping";
+import type { TokensApi } from "../client/tokens";
+import { registryTokenProvider } from "../dynamic/glue";
+import { inputsOf, parseResourceId, resourceId, toOutputs } from "../rules/mapping";
 
 /** The Pulumi type of a `RegistryToken` (a dynamic resource of module `ionos`). */
 export const REGISTRY_TOKEN_TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
