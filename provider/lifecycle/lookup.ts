@@ -27,7 +27,6 @@ export interface RegistryTokenInfo {
   createdDate: string | null;
 }
 
-
 function infoOf(registryId: string, token: WireToken): RegistryTokenInfo {
   // The outputs' canonical forms, without the password (there is none to carry over here).
   const { tokenId, name, expiryDate, status, scopes, createdDate } = toOutputs(registryId, token, "", {});

@@ -4,7 +4,14 @@ import type { WireToken } from "../client/models";
 import type { TokensApi } from "../client/tokens";
 import { recreateToken } from "./creation";
 import { driftedInputs } from "../rules/drift";
-import { inputsOf, localInputsOf, parseResourceId, patchBetween, resourceId, toOutputs } from "../rules/mapping";
+import {
+  inputsOf,
+  localInputsOf,
+  parseResourceId,
+  patchBetween,
+  resourceId,
+  toOutputs,
+} from "../rules/mapping";
 import { parseRfc3339 } from "../rules/normalize";
 import { MIN_EXPIRY_LEAD_MS } from "../rules/rotation";
 import type { TokenInputs, TokenOutputs } from "../rules/types";
