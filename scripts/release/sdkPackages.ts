@@ -53,7 +53,7 @@ async function pythonPackages(schemaFile: string, outDir: string, work: string):
  * this repository's TypeScript against its `@pulumi/pulumi` and `@types/node` (no network), without source
  * maps (the TypeScript sources are not shipped).
  */
-async function nodejsPackage(schemaFile: string, outDir: string, work: string): Promise<string> {
+export async function nodejsPackage(schemaFile: string, outDir: string, work: string): Promise<string> {
   const sdk = await generateSdk({ schema: schemaFile, language: "nodejs", out: path.join(work, "nodejs") });
   symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(sdk, "node_modules"), "dir");
   const staging = path.join(work, "nodejs-package");

@@ -1,0 +1,91 @@
+/**
+ * Reading the repository's Markdown as a reader's tools do: links, the anchors GitHub gives headings, and fenced
+ * code blocks by language. Shared by the docs tests.
+ */
+import { readdirSync, readFileSync } from "fs";
+import * as path from "path";
+import { REPO_ROOT } from "../../scripts/pulumiCli";
+
+/** The Markdown files the docs tests read: README.md, RELEASING.md and everything in docs/ (repository paths). */
+export function docFiles(): string[] {
+  const docs = readdirSync(path.join(REPO_ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`);
+  return ["README.md", "RELEASING.md", ...docs.sort()];
+}
+
+/** A fenced code block: its language, its text, and the line of its opening fence (1-based). */
+export interface CodeBlock {
+  file: string;
+  language: string;
+  code: string;
+  line: number;
+}
+
+/** The fenced code blocks of `file`. */
+export function codeBlocks(file: string): CodeBlock[] {
+  const lines = readFileSync(path.join(REPO_ROOT, file), "utf8").split("\n");
+  const blocks: CodeBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)```(\w*)/.exec(lines[i] as string);
+    if (!open) continue;
+    const body: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j] as string); j++) body.push(lines[j] as string);
+    const indent = (open[1] as string).length;
+    blocks.push({
+      file,
+      language: open[2] as string,
+      code: body.map((l) => l.slice(indent)).join("\n"),
+      line: i + 1,
+    });
+    i = j;
+  }
+  return blocks;
+}
+
+/** The text of `file` outside fenced code blocks. */
+function withoutFences(file: string): string {
+  return readFileSync(path.join(REPO_ROOT, file), "utf8").replace(/^\s*```[\s\S]*?^\s*```\s*$/gm, "");
+}
+
+/** The text of `file` outside fenced code blocks and inline code, where links count. */
+function prose(file: string): string {
+  return withoutFences(file).replace(/`[^`\n]*`/g, "``");
+}
+
+/** The link targets of `file` (`[text](target)`), in order. */
+export function linksIn(file: string): string[] {
+  return [...prose(file).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1] as string);
+}
+
+/** The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens. */
+export function slugOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/`/g, "")
+    .replace(/[^\p{L}\p{N} _-]/gu, "")
+    .replace(/ /g, "-");
+}
+
+/** The anchors of `file`'s headings, numbered as GitHub numbers repeats (`-1`, `-2`). */
+export function anchorsOf(file: string): Set<string> {
+  const seen = new Map<string, number>();
+  const anchors = new Set<string>();
+  for (const match of withoutFences(file).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const slug = slugOf(match[1] as string);
+    const count = seen.get(slug) ?? 0;
+    anchors.add(count === 0 ? slug : `${slug}-${count}`);
+    seen.set(slug, count + 1);
+  }
+  return anchors;
+}
+
+/** The repository paths `file` names in inline code (`provider/rules/diff.ts`, `tests/upgrade/`), in order. */
+export function pathsNamedIn(file: string): string[] {
+  const text = withoutFences(file);
+  return [...text.matchAll(/`((?:provider|emulator|tests|scripts|bench|examples|docs|bin)\/[\w./-]*)`/g)].map(
+    (m) => m[1] as string,
+  );
+}
