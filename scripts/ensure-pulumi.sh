@@ -63,11 +63,9 @@ BIN_DIR="$CACHE_DIR/bin"
 BUILD_DIR="$CACHE_DIR/build"
 VERSION_VAR=github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
 
-log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
-die() {
-    log "ERROR: $*"
-    exit 1
-}
+ENSURE_NAME=ensure-pulumi
+# shellcheck source=scripts/lib/cache.sh
+source "$SCRIPT_DIR/lib/cache.sh"
 
 # version_ge A B: true when dotted version A >= B (numeric major.minor.patch; suffixes ignored).
 version_ge() {
@@ -139,26 +137,14 @@ is_warm() {
         [[ -f $CACHE_DIR/stamp && $(<"$CACHE_DIR/stamp") == "$STAMP" ]] &&
         [[ $(cli_version "$BIN_DIR/pulumi") == "$PULUMI_VERSION" ]]
 }
-if is_warm; then
-    log "pulumi $PULUMI_VERSION ready in $BIN_DIR"
-    printf '%s\n' "$BIN_DIR"
-    exit 0
-fi
+exit_if_warm "$BIN_DIR" "pulumi $PULUMI_VERSION ready in $BIN_DIR"
 
 # ---- 3. build ---------------------------------------------------------------------------------------
 command -v go >/dev/null 2>&1 ||
     die "no usable pulumi on PATH and no 'go' to build one: install Pulumi CLI >= $MIN_VERSION, or Go (see the go line of github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION's go.mod)"
 
 mkdir -p "$BIN_DIR" "$BUILD_DIR/langhost"
-# One build at a time per cache folder (parallel CI jobs, two terminals).
-if command -v flock >/dev/null 2>&1; then
-    exec 9>"$CACHE_DIR/.lock"
-    flock 9
-    if is_warm; then # somebody else finished it while we waited
-        printf '%s\n' "$BIN_DIR"
-        exit 0
-    fi
-fi
+lock_cache "$CACHE_DIR/.lock" "$BIN_DIR"
 
 # Leftovers of a build that was killed (SIGKILL skips the cleanup trap); we hold the lock, so none is live.
 rm -f "$BIN_DIR"/.*.tmp.*

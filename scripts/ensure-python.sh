@@ -24,11 +24,9 @@ SETUPTOOLS_VERSION=84.2.1
 
 PYTHON=${PYTHON:-python3}
 
-log() { printf 'ensure-python: %s\n' "$*" >&2; }
-die() {
-    log "ERROR: $*"
-    exit 1
-}
+ENSURE_NAME=ensure-python
+# shellcheck source=scripts/lib/cache.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/cache.sh"
 
 command -v "$PYTHON" >/dev/null 2>&1 || die "no '$PYTHON' on PATH: install Python >= 3.10 (or set PYTHON)"
 py_version=$("$PYTHON" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')
@@ -40,21 +38,10 @@ STAMP="pulumi==$PULUMI_PY_VERSION setuptools==$SETUPTOOLS_VERSION python=$(comma
 
 is_warm() { [[ -x $VENV/bin/python && -f $VENV/.stamp && $(<"$VENV/.stamp") == "$STAMP" ]]; }
 
-if is_warm; then
-    log "Pulumi Python SDK $PULUMI_PY_VERSION ready in $VENV"
-    printf '%s\n' "$VENV"
-    exit 0
-fi
+exit_if_warm "$VENV" "Pulumi Python SDK $PULUMI_PY_VERSION ready in $VENV"
 
 mkdir -p "$(dirname "$VENV")"
-if command -v flock >/dev/null 2>&1; then
-    exec 9>"$VENV.lock"
-    flock 9
-    if is_warm; then # created by another run while we waited
-        printf '%s\n' "$VENV"
-        exit 0
-    fi
-fi
+lock_cache "$VENV.lock" "$VENV"
 
 start=$SECONDS
 log "creating $VENV with Python $py_version: pulumi==$PULUMI_PY_VERSION from PyPI (cold: about a minute)"

@@ -33,6 +33,9 @@ PULUMI_VERSION=3.276.0
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib/pulumi-go-module.sh
 source "$SCRIPT_DIR/lib/pulumi-go-module.sh"
+ENSURE_NAME=ensure-sdk-gen
+# shellcheck source=scripts/lib/cache.sh
+source "$SCRIPT_DIR/lib/cache.sh"
 SRC="$SCRIPT_DIR/pulumi-gen-sdk/main.go"
 LIB="$SCRIPT_DIR/lib/pulumi-go-module.sh"
 CACHE_DIR=${PULUMI_GEN_SDK_CACHE:-$HOME/.cache/ionos-registry-token/pulumi-gen-sdk/$PULUMI_VERSION}
@@ -40,33 +43,16 @@ BIN_DIR="$CACHE_DIR/bin"
 BUILD_DIR="$CACHE_DIR/build"
 BIN="$BIN_DIR/pulumi-gen-sdk"
 
-log() { printf 'ensure-sdk-gen: %s\n' "$*" >&2; }
-die() {
-    log "ERROR: $*"
-    exit 1
-}
-
 STAMP="$PULUMI_VERSION src=$(sha256sum "$SRC" | cut -d' ' -f1) lib=$(sha256sum "$LIB" | cut -d' ' -f1)"
 is_warm() { [[ -x $BIN && -f $CACHE_DIR/stamp && $(<"$CACHE_DIR/stamp") == "$STAMP" ]]; }
 
-if is_warm; then
-    log "pulumi-gen-sdk ready in $BIN_DIR"
-    printf '%s\n' "$BIN_DIR"
-    exit 0
-fi
+exit_if_warm "$BIN_DIR" "pulumi-gen-sdk ready in $BIN_DIR"
 
 command -v go >/dev/null 2>&1 ||
     die "'go' is needed to build pulumi-gen-sdk (see the go line of github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION's go.mod)"
 
 mkdir -p "$BIN_DIR" "$BUILD_DIR/pulumi-gen-sdk"
-if command -v flock >/dev/null 2>&1; then
-    exec 9>"$CACHE_DIR/.lock"
-    flock 9
-    if is_warm; then # built by another run while we waited
-        printf '%s\n' "$BIN_DIR"
-        exit 0
-    fi
-fi
+lock_cache "$CACHE_DIR/.lock" "$BIN_DIR"
 # Leftovers of a killed build (SIGKILL skips the trap); we hold the lock, so none belongs to a live build.
 rm -f "$BIN_DIR"/.*.tmp.*
 
