@@ -27,6 +27,12 @@ export interface IonosApiErrorDetails {
   endpoint?: string;
   /** One more sentence for the reader (e.g. where refused credentials came from); never a secret. */
   hint?: string;
+  /**
+   * Whether the answer's body was the API's own error document (JSON with `httpStatus` or `messages`). A 404
+   * from anything else — a wrong endpoint, a proxy's page — proves nothing about the token. Absent when no
+   * answer arrived.
+   */
+  fromApi?: boolean;
 }
 
 /** Brand property for {@link isIonosApiError}; survives duplicate copies of this module. */
@@ -53,6 +59,15 @@ export function ionosApiError(details: IonosApiErrorDetails): IonosApiError {
   return error;
 }
 
+/**
+ * True when `error` is the API saying that what was asked for does not exist: a 404 whose body is the API's
+ * error document. Only that may count as "the token is gone" — a 404 page from a wrong endpoint must never make
+ * a refresh drop a live token from the state or a destroy report one deleted.
+ */
+export function isNotFound(error: unknown): error is IonosApiError {
+  return isIonosApiError(error) && error.status === 404 && error.fromApi === true;
+}
+
 /** True when `value` was made by {@link ionosApiError}. */
 export function isIonosApiError(value: unknown): value is IonosApiError {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[BRAND] === true;
@@ -64,7 +79,7 @@ function describeFailure(d: IonosApiErrorDetails): string {
       ? `no response${d.endpoint ? ` from ${d.endpoint}` : ""} (${d.cause ?? "network error"})`
       : d.status < 300
         ? `an unusable answer (HTTP ${d.status}: ${d.cause ?? "unreadable"})`
-        : d.status < 400 && d.cause
+        : d.cause
           ? `HTTP ${d.status} (${d.cause})`
           : `HTTP ${d.status}`;
   // Every message the API gave, each with its errorCode: the API often reports several problems at once.

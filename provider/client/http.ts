@@ -140,9 +140,16 @@ export class HttpClient {
         failure: {
           outcome: { kind: "response", status: response.status },
           messages: errorMessages(text),
+          fromApi: isApiErrorDocument(text),
           retryAfterMs,
-          // Not 2xx and below 400: a redirect (see `init`), which names where the API moved.
-          cause: response.status < 400 ? this.redirectCause(response.headers.get("location")) : undefined,
+          // Not 2xx and below 400: a redirect (see `init`), which names where the API moved. A 404 that is not
+          // the API's own answer comes from something else at that address.
+          cause:
+            response.status < 400
+              ? this.redirectCause(response.headers.get("location"))
+              : response.status === 404 && !isApiErrorDocument(text)
+                ? "not an answer of the IONOS API: check the endpoint"
+                : undefined,
         },
       };
     } catch (error) {
@@ -199,6 +206,7 @@ export class HttpClient {
       attempts,
       ambiguous,
       cause: failure.cause,
+      ...(failure.fromApi === undefined ? {} : { fromApi: failure.fromApi }),
       endpoint: this.options.baseUrl,
       hint:
         (status === 401 || status === 403) && this.options.credentialSource
@@ -211,6 +219,8 @@ export class HttpClient {
 interface AttemptFailure {
   outcome: AttemptOutcome;
   messages: WireErrorMessage[];
+  /** The body was the API's error document (responses only). */
+  fromApi?: boolean;
   retryAfterMs?: number;
   cause?: string;
 }
@@ -285,6 +295,18 @@ function errorMessages(text: string): WireErrorMessage[] {
   return list
     .filter((m): m is Record<string, unknown> => typeof m === "object" && m !== null)
     .map((m) => ({ errorCode: asText(m.errorCode), message: asText(m.message) }));
+}
+
+/** Whether `text` is the API's error document: a JSON object with a numeric `httpStatus` or a `messages` list. */
+function isApiErrorDocument(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
+    const { httpStatus, messages } = body as { httpStatus?: unknown; messages?: unknown };
+    return typeof httpStatus === "number" || Array.isArray(messages);
+  } catch {
+    return false;
+  }
 }
 
 /** A field of an error body as text: strings as they are, numbers and booleans printed, objects as JSON. */

@@ -3,7 +3,7 @@
  * such that a lost answer never leaves a live token whose password we do not have, and no creation succeeds
  * without a password.
  */
-import { isIonosApiError, type IonosApiError } from "../client/errors";
+import { type IonosApiError, isIonosApiError, isNotFound } from "../client/errors";
 import type { WireToken } from "../client/models";
 import type { TokensApi } from "../client/tokens";
 import { resourceId, toOutputs, toWriteBody } from "../rules/mapping";
@@ -122,7 +122,7 @@ async function deleteOrExplain(
   try {
     await api.delete(registryId, tokenId);
   } catch (error) {
-    if (isIonosApiError(error) && error.status === 404) return;
+    if (isNotFound(error)) return;
     throw new Error(
       `Token ${tokenId} in registry ${registryId} had to be deleted (${why}), but deleting it failed: ` +
         `${(error as Error).message}. Delete it by hand.`,

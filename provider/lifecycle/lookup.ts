@@ -3,7 +3,7 @@
  * back the plugin's invokes and the plain TypeScript functions of `functions.ts`.
  */
 import type { TokensApi } from "../client/tokens";
-import { isIonosApiError } from "../client/errors";
+import { isNotFound } from "../client/errors";
 import { toOutputs } from "../rules/mapping";
 import type { RegistryTokenScope, RegistryTokenStatus } from "../rules/types";
 import type { WireToken } from "../client/models";
@@ -44,7 +44,7 @@ export async function lookUpToken(api: TokensApi, args: GetRegistryTokenArgs): P
     try {
       return infoOf(registryId, await api.get(registryId, tokenId));
     } catch (error) {
-      if (isIonosApiError(error) && error.status === 404) {
+      if (isNotFound(error)) {
         throw new Error(`getRegistryToken: no token ${tokenId} in registry ${registryId}`);
       }
       throw error;

@@ -1,5 +1,5 @@
 /** Reading, updating and deleting a token; creation lives in `creation.ts`. */
-import { isIonosApiError } from "../client/errors";
+import { isIonosApiError, isNotFound } from "../client/errors";
 import type { WireToken } from "../client/models";
 import type { TokensApi } from "../client/tokens";
 import { recreateToken } from "./creation";
@@ -41,7 +41,7 @@ export async function readToken(
   try {
     token = await api.get(registryId, tokenId);
   } catch (error) {
-    if (isIonosApiError(error) && error.status === 404) return { id: "" };
+    if (isNotFound(error)) return { id: "" };
     throw error;
   }
   // A token read from its ID alone (RegistryToken.get, an import) has no password: the API shows it only at
@@ -89,7 +89,7 @@ export async function updateToken(
       const live = await liveIfApplied(api, registryId, tokenId, olds, news);
       if (live) return toOutputs(registryId, live, password, news);
     }
-    if (!isIonosApiError(error) || error.status !== 404) throw error;
+    if (!isNotFound(error)) throw error;
   }
   refuseStaleExpiry(id, news, nowMs);
   return recreateToken(api, tokenId, news);
@@ -140,7 +140,7 @@ export async function deleteToken(api: TokensApi, id: string): Promise<void> {
   try {
     await api.delete(registryId, tokenId);
   } catch (error) {
-    if (isIonosApiError(error) && error.status === 404) return;
+    if (isNotFound(error)) return;
     if (isIonosApiError(error) && error.ambiguous && (await isGone(api, registryId, tokenId))) return;
     throw error;
   }
@@ -152,6 +152,6 @@ async function isGone(api: TokensApi, registryId: string, tokenId: string): Prom
     await api.get(registryId, tokenId);
     return false;
   } catch (error) {
-    return isIonosApiError(error) && error.status === 404;
+    return isNotFound(error);
   }
 }

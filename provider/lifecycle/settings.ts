@@ -109,7 +109,11 @@ export function resolveSettings(
     fromStack && CREDENTIALS.some((name) => fromEnv(name) !== undefined)
       ? " (IONOS_* credentials in the environment are not used while the stack config sets any)"
       : "";
-  const credentialSource = `${fromStack ? "stack config" : "environment"} ${used.join(" and ")}${ignored}`;
+  // The plugin's keys are its provider's config: the stack config for the default provider, or an explicit
+  // provider resource's inputs. The dynamic provider reads the stack config itself.
+  const configName =
+    configKeys && configKeys.token !== SETTING_SOURCES.token[0] ? "provider config" : "stack config";
+  const credentialSource = `${fromStack ? configName : "environment"} ${used.join(" and ")}${ignored}`;
   const endpointKey = configKeys && fromConfig("endpoint") !== undefined ? configKeys.endpoint : undefined;
   return {
     baseUrl: resolveBaseUrl(read("endpoint")),

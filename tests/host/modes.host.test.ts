@@ -214,7 +214,7 @@ function describeMode(mode: Mode): void {
         });
         expect(error.message).to.match(/registriesTokensPost .* HTTP 401/);
         expect(error.message, error.message).to.include(
-          `The credentials came from stack config ${CONFIG_KEY[mode]("token")}.`,
+          `The credentials came from ${mode === "plugin" ? "provider" : "stack"} config ${CONFIG_KEY[mode]("token")}.`,
         );
       });
     });

@@ -18,7 +18,7 @@ function apiError(method: string, status: number, ambiguous: boolean) {
     retryable: false,
     attempts: 1,
     ambiguous,
-    ...(status === 0 ? { cause: "timeout" } : {}),
+    ...(status === 0 ? { cause: "timeout" } : { fromApi: true }),
   });
 }
 

@@ -192,6 +192,32 @@ describe("HttpClient (http.ts)", () => {
     expect(notFound.message).to.not.include("credentials came from");
   });
 
+  it("tells the API's own 404 (its error document) from a 404 of something else at the endpoint", async () => {
+    const fromApi = await client(
+      sinon.stub<Parameters<FetchLike>, ReturnType<FetchLike>>().resolves(apiError(404, "gone")),
+    )
+      .send(GET)
+      .catch((e) => e);
+    expect({ status: fromApi.status, fromApi: fromApi.fromApi }).to.deep.equal({
+      status: 404,
+      fromApi: true,
+    });
+    expect(fromApi.message).to.not.include("check the endpoint");
+    for (const page of ["<html><body>Not Found</body></html>", '{"error":"not found"}', ""]) {
+      const fetch = sinon
+        .stub<Parameters<FetchLike>, ReturnType<FetchLike>>()
+        .resolves(new Response(page, { status: 404, headers: { "content-type": "text/html" } }));
+      const other = await client(fetch)
+        .send(GET)
+        .catch((e) => e);
+      expect({ status: other.status, fromApi: other.fromApi }, page).to.deep.equal({
+        status: 404,
+        fromApi: false,
+      });
+      expect(other.message).to.include("HTTP 404 (not an answer of the IONOS API: check the endpoint)");
+    }
+  });
+
   it("times out a hanging request and reports it", async () => {
     const fetch: FetchLike = (_url, init) =>
       new Promise((_resolve, reject) => {

@@ -38,6 +38,7 @@ function fakeApi(...tokens: WireToken[]) {
         retryable: false,
         attempts: 1,
         ambiguous: false,
+        fromApi: true,
       });
     }),
     list: sinon.stub().resolves(tokens),

@@ -35,7 +35,8 @@ function wire(
   };
 }
 
-function apiError(status: number, method = "POST", ambiguous = false) {
+/** A failure as the client reports it; an answer (status > 0) is the API's own unless `fromApi` says not. */
+function apiError(status: number, method = "POST", ambiguous = false, fromApi = status > 0) {
   return ionosApiError({
     operation: "op",
     method,
@@ -45,6 +46,7 @@ function apiError(status: number, method = "POST", ambiguous = false) {
     retryable: false,
     attempts: 1,
     ambiguous,
+    ...(status > 0 ? { fromApi } : {}),
   });
 }
 
@@ -331,6 +333,13 @@ describe("operations.ts", () => {
       expect(await readToken(asApi(api), ID, {})).to.deep.equal({ id: "" });
     });
 
+    it("fails on a 404 that is not the API's answer (a wrong endpoint): the token is not dropped from the state", async () => {
+      const api = fakeApi();
+      api.get.rejects(apiError(404, "GET", false, false));
+      const error = await readToken(asApi(api), ID, {}).catch((e: unknown) => e);
+      expect((error as { status: number }).status).to.equal(404);
+    });
+
     it("reads from the ID alone with an empty password, silently (it is documented, not news on every run)", async () => {
       const api = fakeApi();
       api.get.resolves(wire());
@@ -522,6 +531,11 @@ describe("operations.ts", () => {
       expect(api.delete.calledOnceWithExactly(REGISTRY, TOKEN)).to.equal(true);
       api.delete.rejects(apiError(404, "DELETE"));
       await deleteToken(asApi(api), ID);
+    });
+    it("fails on a 404 that is not the API's answer: nothing is reported deleted that may still exist", async () => {
+      const api = fakeApi();
+      api.delete.rejects(apiError(404, "DELETE", false, false));
+      expect((await deleteToken(asApi(api), ID).catch((e) => e)).status).to.equal(404);
     });
     it("propagates other failures", async () => {
       const api = fakeApi();

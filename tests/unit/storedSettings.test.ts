@@ -1,11 +1,15 @@
 import { expect } from "chai";
 import { ionosApiError, isIonosApiError, type IonosApiError } from "../../provider/client/errors";
 import { PLUGIN_CONFIG_KEYS, resolveSettings } from "../../provider/lifecycle/settings";
-import { explainStoredSettings, RUN_PROGRAM_SINCE_CLI } from "../../provider/lifecycle/storedSettings";
+import {
+  explainStoredSettings,
+  RUN_PROGRAM_ON_UP_SINCE_CLI,
+  RUN_PROGRAM_SINCE_CLI,
+} from "../../provider/lifecycle/storedSettings";
 
 const config = (values: Record<string, string>) => (key: string) => values[key];
 
-function failure(status: number, hint?: string): IonosApiError {
+function failure(status: number, hint?: string, fromApi = true): IonosApiError {
   return ionosApiError({
     operation: "registriesTokensFindById",
     method: "GET",
@@ -15,7 +19,9 @@ function failure(status: number, hint?: string): IonosApiError {
     retryable: false,
     attempts: 1,
     ambiguous: false,
-    ...(status === 0 ? { cause: "ECONNREFUSED", endpoint: "http://127.0.0.1:9/containerregistries" } : {}),
+    ...(status === 0
+      ? { cause: "ECONNREFUSED", endpoint: "http://127.0.0.1:9/containerregistries" }
+      : { fromApi }),
     ...(hint ? { hint } : {}),
   });
 }
@@ -59,11 +65,12 @@ describe("storedSettings.ts: a refresh or destroy failing on settings stored at 
   });
 
   const fromConfig = { credentials: ["ionoscloud:token"], endpoint: "ionoscloud:endpoint" };
+  const tokenOnly = { credentials: ["ionoscloud:token"] };
 
   it("a 401 with credentials from the stack config: the stored settings, `pulumi up`, --run-program and the environment", () => {
     const explained = explainStoredSettings(
       failure(401, "The credentials came from stack config ionoscloud:token."),
-      fromConfig,
+      tokenOnly,
     );
     expect(isIonosApiError(explained)).to.equal(true);
     const { message, status, operation } = explained as IonosApiError;
@@ -71,12 +78,25 @@ describe("storedSettings.ts: a refresh or destroy failing on settings stored at 
     // The existing sentence first, then the new one.
     expect(message).to.include("invalid credentials (UNAUTHORIZED) The credentials came from stack config");
     expect(message).to.include(
-      "If this is `pulumi refresh` or `pulumi destroy`: they run with the provider settings stored in the stack " +
-        "by the last `pulumi up`, ionoscloud:token included, not with the current stack config.",
+      "If this is `pulumi refresh`, `pulumi destroy`, or `pulumi up` or `preview` with `--refresh`: they read " +
+        "with the provider settings stored in the stack by the last `pulumi up`, ionoscloud:token included, not " +
+        "with the current config.",
     );
-    expect(message).to.include("run `pulumi up` first");
-    expect(message).to.include(`add \`--run-program\` (Pulumi CLI ${RUN_PROGRAM_SINCE_CLI} or later)`);
-    expect(message).to.include("IONOS_TOKEN, or IONOS_USERNAME and IONOS_PASSWORD, in the environment");
+    expect(message).to.include("run `pulumi up` (without `--refresh`) first");
+    expect(message).to.include(
+      `add \`--run-program\` so that the program runs and the provider gets the current config (Pulumi CLI ` +
+        `${RUN_PROGRAM_SINCE_CLI} or later for refresh and destroy, ${RUN_PROGRAM_ON_UP_SINCE_CLI} for up and preview; ` +
+        `\`PULUMI_RUN_PROGRAM=true\` does the same from ${RUN_PROGRAM_ON_UP_SINCE_CLI})`,
+    );
+    expect(message).to.include(
+      "IONOS_TOKEN (or IONOS_USERNAME and IONOS_PASSWORD) in the environment is read each time a command runs " +
+        "and never stored; it is used while the stored settings hold none",
+    );
+  });
+
+  it("a 401 when the endpoint came from the stack config too names both: a stale endpoint may be another server", () => {
+    const explained = explainStoredSettings(failure(401), fromConfig) as IonosApiError;
+    expect(explained.message).to.include("ionoscloud:token and ionoscloud:endpoint included");
   });
 
   it("a 403 likewise names every credential key used", () => {
@@ -98,10 +118,15 @@ describe("storedSettings.ts: a refresh or destroy failing on settings stored at 
     expect(explained.message).to.not.include("ionoscloud:token");
   });
 
+  it("a 404 that is not the API's answer, from an endpoint in the stack config, names the endpoint key", () => {
+    const explained = explainStoredSettings(failure(404, undefined, false), fromConfig) as IonosApiError;
+    expect(explained.message).to.include("ionoscloud:endpoint included");
+  });
+
   const unchanged: Array<[string, unknown, Parameters<typeof explainStoredSettings>[1]]> = [
     ["a 401 with credentials from the environment", failure(401), { credentials: [] }],
-    ["no answer from an endpoint not in the stack config", failure(0), { credentials: ["ionoscloud:token"] }],
-    ["a 404", failure(404), fromConfig],
+    ["no answer from an endpoint not in the stack config", failure(0), tokenOnly],
+    ["the API's own 404 (the token is gone)", failure(404), fromConfig],
     ["a 500", failure(500), fromConfig],
     ["an error that is not the API's", new Error("boom"), fromConfig],
     ["a failure before any settings were resolved", failure(401), undefined],

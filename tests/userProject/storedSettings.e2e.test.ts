@@ -8,6 +8,8 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "crypto";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { PulumiRun } from "../../scripts/projectSandbox";
 import { RUN_PROGRAM_SINCE_CLI } from "../../provider/lifecycle/storedSettings";
@@ -89,16 +91,19 @@ for (const mode of MODES) {
       throw new Error(`pulumi ${args.join(" ")} succeeded, but was expected to fail`);
     }
 
-    /** What every failure caused by stored settings must say, and must not. */
-    function expectStoredSettingsExplained(text: string, key: string): void {
+    /** What every failure caused by stored settings must say, and must not; `named`: the keys it names. */
+    function expectStoredSettingsExplained(text: string, named: string): void {
       expect(text).to.include(
-        "If this is `pulumi refresh` or `pulumi destroy`: they run with the provider settings stored in the " +
-          `stack by the last \`pulumi up\`, ${key} included, not with the current stack config.`,
+        "If this is `pulumi refresh`, `pulumi destroy`, or `pulumi up` or `preview` with `--refresh`: they read " +
+          `with the provider settings stored in the stack by the last \`pulumi up\`, ${named} included, not ` +
+          "with the current config.",
       );
-      expect(text).to.include("run `pulumi up` first");
-      expect(text).to.include(`add \`--run-program\` (Pulumi CLI ${RUN_PROGRAM_SINCE_CLI} or later)`);
+      expect(text).to.include("run `pulumi up` (without `--refresh`) first");
+      expect(text).to.include(`(Pulumi CLI ${RUN_PROGRAM_SINCE_CLI} or later for refresh and destroy`);
       for (const secret of Object.values(tokens)) expect(text).to.not.include(secret);
     }
+    /** The keys a refused credential names: the token, and the endpoint, which came from the stack config too. */
+    const credentialKeys = () => `${ns}:token and ${ns}:endpoint`;
 
     before(async () => {
       requirePulumi();
@@ -135,8 +140,10 @@ for (const mode of MODES) {
       emulator.clearRequests();
       const text = await failing(["refresh", "--yes"]);
       expect(text).to.include("HTTP 401");
-      expect(text).to.include(`The credentials came from stack config ${ns}:token.`);
-      expectStoredSettingsExplained(text, `${ns}:token`);
+      expect(text).to.include(
+        `The credentials came from ${mode === "plugin" ? "provider" : "stack"} config ${ns}:token.`,
+      );
+      expectStoredSettingsExplained(text, credentialKeys());
       expect(apiWrites(emulator)).to.deep.equal([]);
     });
 
@@ -144,10 +151,20 @@ for (const mode of MODES) {
       emulator.clearRequests();
       const text = await failing(["destroy", "--yes"]);
       expect(text).to.include("HTTP 401");
-      expectStoredSettingsExplained(text, `${ns}:token`);
+      expectStoredSettingsExplained(text, credentialKeys());
       // The DELETE was refused at the door.
       expect(apiWrites(emulator)).to.deep.equal(["DELETE 401"]);
       expect(live()).to.have.length(1);
+    });
+
+    it("preview --refresh fails the same way; preview --refresh --run-program (CLI >= 3.169) reads with the current config", async () => {
+      emulator.clearRequests();
+      const text = await failing(["preview", "--refresh"]);
+      expect(text).to.include("HTTP 401");
+      expectStoredSettingsExplained(text, credentialKeys());
+      emulator.clearRequests();
+      await project.pulumi(["preview", "--refresh", "--run-program"]);
+      expectOnlyGoodReads();
     });
 
     it("refresh --run-program runs the program, so the provider gets the current config: it succeeds", async () => {
@@ -176,6 +193,31 @@ for (const mode of MODES) {
       expect(emulator.requests()).to.deep.equal([]);
       await project.pulumi(["refresh", "--yes", "--run-program"]);
       expectOnlyGoodReads();
+    });
+
+    it("an endpoint that answers 404 but is not the API: destroy fails naming it, and reports nothing deleted", async () => {
+      // Something else now answers at the address the last `up` stored: a web server's 404 page.
+      const notTheApi = http.createServer((_req, res) => {
+        res.writeHead(404, { "Content-Type": "text/html" }).end("<html><body>Not Found</body></html>");
+      });
+      await new Promise<void>((resolve) => notTheApi.listen(0, "127.0.0.1", resolve));
+      const elsewhere = `http://127.0.0.1:${(notTheApi.address() as AddressInfo).port}`;
+      try {
+        await project.pulumi(["config", "set", `${ns}:endpoint`, elsewhere]);
+        await project.pulumi(["up", "--yes"]);
+        await project.pulumi(["config", "set", `${ns}:endpoint`, emulator.url]);
+        emulator.clearRequests();
+        const text = await failing(["destroy", "--yes"]);
+        expect(text).to.include("HTTP 404 (not an answer of the IONOS API: check the endpoint)");
+        expectStoredSettingsExplained(text, `${ns}:endpoint`);
+        expect(live()).to.have.length(1);
+        const state = (await project.pulumi(["stack", "export"])).stdout;
+        expect(state).to.include(live()[0]?.id as string);
+      } finally {
+        await new Promise<void>((resolve) => notTheApi.close(() => resolve()));
+      }
+      // `pulumi up` stores the right endpoint again.
+      await project.pulumi(["up", "--yes"]);
     });
 
     it("credentials from the environment (the README's advice for CI) are never stored: after a rotation, only the variable changes", async () => {
