@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
-import { readdirSync, readFileSync, statSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../scripts/pulumiCli";
 import { packedTarball } from "../support/userProject";
@@ -50,6 +50,17 @@ describe("npm pack: what a user installs", function () {
       "dist/provider/index.d.ts",
       "dist/provider/lifecycle/runtime.js",
     ]);
+  });
+
+  it("never ships a compiled module whose source is gone (a checkout built before a move): prepack prunes it", () => {
+    const stale = path.join(REPO_ROOT, "dist", "provider", "zz-moved-away.js");
+    mkdirSync(path.dirname(stale), { recursive: true });
+    writeFileSync(stale, "module.exports = {};\n");
+    const [report] = JSON.parse(
+      execFileSync("npm", ["pack", "--dry-run", "--json", "--silent"], { cwd: REPO_ROOT, encoding: "utf8" }),
+    ) as Array<{ files: Array<{ path: string }> }>;
+    expect(report?.files.map((f) => f.path)).to.not.include("dist/provider/zz-moved-away.js");
+    expect(existsSync(stale)).to.equal(false);
   });
 
   it("ships no source-map reference to sources it does not ship", () => {
