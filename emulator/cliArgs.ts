@@ -26,7 +26,7 @@ export const CLI_FLAGS = {
   "latency-ms": { type: "string", help: "fixed latency added to every request" },
   "jitter-ms": { type: "string", help: "random extra latency, 0 to N ms" },
   "rate-limit": { type: "string", help: "requests per second before 429 + Retry-After" },
-  faults: { type: "string", help: "fault plan as JSON, or @file with JSON (see README)" },
+  faults: { type: "string", help: "fault plan as JSON, or @file with JSON (see docs/emulator.md)" },
   seed: { type: "string", help: "seed for jitter and rate-based faults (default 1)" },
   "max-body-bytes": { type: "string", help: "largest request body (default 1048576)" },
   quiet: { type: "boolean", help: "do not log requests on stderr" },

@@ -1,6 +1,6 @@
 /**
  * Every size and count limit of the emulator in one place. The real API documents none of these; each
- * value is a deliberate choice, listed in the README.
+ * value is a deliberate choice, listed in docs/emulator.md.
  */
 export const LIMITS = {
   /** Default largest accepted request body; larger bodies get 413. */

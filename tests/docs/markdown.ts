@@ -6,12 +6,12 @@ import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../scripts/pulumiCli";
 
-/** The Markdown files the docs tests read: README.md, RELEASING.md and everything in docs/ (repository paths). */
+/** The Markdown files the docs tests read: README.md, RELEASING.md, examples/README.md and docs/ (repository paths). */
 export function docFiles(): string[] {
   const docs = readdirSync(path.join(REPO_ROOT, "docs"))
     .filter((f) => f.endsWith(".md"))
     .map((f) => `docs/${f}`);
-  return ["README.md", "RELEASING.md", ...docs.sort()];
+  return ["README.md", "RELEASING.md", "examples/README.md", ...docs.sort()];
 }
 
 /** A fenced code block: its language, its text, and the line of its opening fence (1-based). */

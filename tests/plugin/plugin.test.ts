@@ -8,6 +8,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
 import { UNKNOWN } from "../../provider/rules/unknown";
 import {
@@ -55,7 +56,7 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
 
   it("answers GetPluginInfo and GetSchema: the resource type, the password secret, enums", async () => {
     const info = await call<{ getVersion(): string }>("getPluginInfo", new Empty());
-    expect(info.getVersion()).to.equal("0.1.0");
+    expect(info.getVersion()).to.equal(PACKAGE_VERSION);
     const schema = JSON.parse(
       (await call<provproto.GetSchemaResponse>("getSchema", new provproto.GetSchemaRequest())).getSchema(),
     );
@@ -86,7 +87,7 @@ describe("provider plugin: the same provider over Pulumi's ResourceProvider prot
       requestTimeoutMs: "-5",
       retryBudgetMs: 1000,
       tokne: "typo",
-      version: "0.1.0",
+      version: PACKAGE_VERSION,
     });
     expect(failures.map(([property]) => property)).to.deep.equal(["tokne", "endpoint", "requestTimeoutMs"]);
     expect(failures[1][1]).to.match(
