@@ -32,8 +32,12 @@ export interface PluginColdStartData {
   ratio: PluginColdStartRun;
 }
 
-/** The budget: the release plugin's first Create, median, at most this many times the checkout's. */
-export const RELEASE_COLD_START_BUDGET = 1.0;
+/**
+ * The budget: the release plugin's first Create, median, at most this many times the checkout's — "no slower",
+ * with room for the noise of three quick-mode starts on shared cores (measured 0.76× in a full run and 0.97× in
+ * a CI quick run on a loaded machine).
+ */
+export const RELEASE_COLD_START_BUDGET = 1.1;
 
 /** The linux-amd64 release tarball, written and unpacked into `dir`; the executable's path. */
 async function unpackedReleasePlugin(dir: string): Promise<string> {
