@@ -136,18 +136,19 @@ export class HttpClient {
         response.headers.get("retry-after"),
         (this.options.now ?? Date.now)(),
       );
+      const fromApi = isApiErrorDocument(text);
       return {
         failure: {
           outcome: { kind: "response", status: response.status },
           messages: errorMessages(text),
-          fromApi: isApiErrorDocument(text),
+          fromApi,
           retryAfterMs,
           // Not 2xx and below 400: a redirect (see `init`), which names where the API moved. A 404 that is not
           // the API's own answer comes from something else at that address.
           cause:
             response.status < 400
               ? this.redirectCause(response.headers.get("location"))
-              : response.status === 404 && !isApiErrorDocument(text)
+              : response.status === 404 && !fromApi
                 ? "not an answer of the IONOS API: check the endpoint"
                 : undefined,
         },

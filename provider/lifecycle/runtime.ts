@@ -1,10 +1,10 @@
 /**
- * The implementation of the `RegistryToken` provider's methods. The provider object (`lifecycle.ts`) is what
+ * The implementation of the `RegistryToken` provider's methods. The provider object (`dynamic/glue.ts`) is what
  * Pulumi serializes into every resource's state; it loads this module by package name inside the provider
  * host and delegates here. The state then stores a few hundred bytes of glue instead of all this code.
  *
  * Glue recorded by every earlier release calls `configure`, `check`, `diff`, `create`, `read`, `update` and
- * `delete` below by position: their parameters are part of the state contract (`stateContract.ts`, which the
+ * `delete` below by position: their parameters are part of the state contract (`dynamic/stateContract.ts`, which the
  * build checks them against). Add optional parameters if need be; never change the existing ones.
  */
 import type * as pulumi from "@pulumi/pulumi";
