@@ -7,6 +7,7 @@ import { isApiProblem } from "./errors";
 import { actorFor, ADMIN_EMAIL } from "./model/actor";
 import type { RegistryModel } from "./model/registries";
 import type { TokenModel } from "./model/tokens";
+import type { RegistryAddresses } from "./registry/hosting";
 import { registryView, tokenView, type RegistryView, type TokenView } from "./model/views";
 import type { AdminTokenPatch, EmulatorAdmin } from "./options";
 import { DEFAULT_LOCATION } from "./options";
@@ -16,19 +17,30 @@ import { parseTokenPatch } from "./validate/tokens";
 
 const ADMIN = actorFor(ADMIN_EMAIL);
 
-/** Builds the {@link EmulatorAdmin} over the emulator's models. */
-export function createAdmin(models: { tokens: TokenModel; registries: RegistryModel }): EmulatorAdmin {
-  const { tokens, registries } = models;
+/**
+ * Builds the {@link EmulatorAdmin} over the emulator's models. Its methods are synchronous, so a registry
+ * server (`--serve-registry`) starts and stops in the background: `onError` hears about a failure.
+ */
+export function createAdmin(
+  models: { tokens: TokenModel; registries: RegistryModel; addresses: RegistryAddresses },
+  onError: (err: unknown) => void,
+): EmulatorAdmin {
+  const { tokens, registries, addresses } = models;
   return {
     createRegistry(name: string, location: string = DEFAULT_LOCATION): { id: string; name: string } {
       const record = registries.create(parseRegistryBody({ properties: { name, location } }), ADMIN);
+      addresses.of(record).catch(onError);
       return { id: record.id, name: record.name };
     },
     listRegistries(): RegistryView[] {
-      return registries.list().map(registryView);
+      // A registry whose server is still starting shows an empty hostname.
+      return registries.list().map((r) => registryView(r, addresses.known(r) ?? ""));
     },
     deleteRegistry(registryId: string): boolean {
-      return notFoundAsFalse(() => registries.delete(parseId(registryId, "registryId")));
+      const id = parseId(registryId, "registryId");
+      const existed = notFoundAsFalse(() => registries.delete(id));
+      if (existed) addresses.release(id).catch(onError);
+      return existed;
     },
     listTokens(registryId: string): TokenView[] {
       return tokens

@@ -2,17 +2,35 @@
 /**
  * The emulator's command line: `npm run emulator -- [flags]` (see `cliArgs.ts` or `--help`).
  *
- * When ready it prints exactly one JSON line on stdout, `{"url": …, "registries": [{"id", "name"}]}`,
+ * When ready it prints exactly one JSON line on stdout, `{"url": …, "registries": [{"id", "name", "hostname"}]}`,
  * so scripts can read the URL; request logs and errors go to stderr. SIGINT and SIGTERM stop it cleanly
  * (exit 0). Exit 2 means bad flags, 1 a start-up failure.
  */
 import { parseCli, usage } from "./cliArgs";
 import { startEmulator } from "./index";
+import { isLoopback } from "./http/adminGuard";
 import type { RequestLogEntry } from "./log/requestLog";
+import type { AuthDecision } from "./registry/tokenServer";
 
 function logLine(entry: RequestLogEntry): string {
   const fault = entry.fault === undefined ? "" : ` fault=${entry.fault}`;
   return `${entry.at} ${entry.method} ${entry.path} ${entry.status} ${entry.operation} ${entry.durationMs}ms${fault}\n`;
+}
+
+/** One registry login, e.g. `… registry-auth demo user=ci-pull asked=[repository:app:pull,push] granted=[repository:app:pull]`. */
+function authLine(decision: AuthDecision): string {
+  const who = decision.username === undefined ? "anonymous" : `user=${decision.username}`;
+  const where = decision.registry?.name ?? decision.service;
+  const verdict =
+    decision.outcome === "issued"
+      ? `granted=[${decision.granted.join(" ")}]`
+      : `denied (${decision.reason ?? ""})`;
+  return `${decision.at} registry-auth ${where} ${who} asked=[${decision.requested.join(" ")}] ${verdict}\n`;
+}
+
+/** True when `host` is reachable only from this machine. */
+function bindsLoopbackOnly(host: string): boolean {
+  return host === "localhost" || isLoopback(host);
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -29,9 +47,23 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const quiet = config.quiet;
+  const host = config.options.host ?? "127.0.0.1";
+  if (!bindsLoopbackOnly(host)) {
+    process.stderr.write(
+      `emulator: warning: --host ${host} makes the API reachable from the network; ` +
+        (config.options.adminToken === undefined
+          ? "the admin routes (/_emulator/*) still answer loopback clients only (set --admin-token to allow others)\n"
+          : "the admin routes (/_emulator/*) need the --admin-token\n"),
+    );
+  }
   const emulator = await startEmulator({
     ...config.options,
-    ...(quiet ? {} : { onRequest: (entry: RequestLogEntry) => process.stderr.write(logLine(entry)) }),
+    ...(quiet
+      ? {}
+      : {
+          onRequest: (entry: RequestLogEntry) => process.stderr.write(logLine(entry)),
+          onAuthDecision: (decision: AuthDecision) => process.stderr.write(authLine(decision)),
+        }),
   });
   process.stdout.write(JSON.stringify({ url: emulator.url, registries: emulator.registries }) + "\n");
   let stopping = false;

@@ -29,7 +29,19 @@ export const CLI_FLAGS = {
   faults: { type: "string", help: "fault plan as JSON, or @file with JSON (see docs/emulator.md)" },
   seed: { type: "string", help: "seed for jitter and rate-based faults (default 1)" },
   "max-body-bytes": { type: "string", help: "largest request body (default 1048576)" },
-  quiet: { type: "boolean", help: "do not log requests on stderr" },
+  "serve-registry": {
+    type: "boolean",
+    help: "serve each registry as a real registry (Docker Distribution) on a loopback port; see docs/emulator.md",
+  },
+  "registry-binary": {
+    type: "string",
+    help: "the Distribution binary (default: docker-registry or registry on PATH)",
+  },
+  "admin-token": {
+    type: "string",
+    help: "require this Bearer token on /_emulator/* (default: none, and only loopback clients may use them)",
+  },
+  quiet: { type: "boolean", help: "do not log requests and registry logins on stderr" },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -77,6 +89,15 @@ export function parseCli(argv: readonly string[]): CliConfig {
   const credentials = { token: values.token, username: values.username, password: values.password };
   if (Object.values(credentials).some((v) => v !== undefined)) options.credentials = credentials;
   if (values.data !== undefined) options.dataFile = values.data;
+  if (values["registry-binary"] !== undefined && values["serve-registry"] !== true)
+    throw new Error("--registry-binary needs --serve-registry");
+  if (values["serve-registry"] === true)
+    options.serveRegistry =
+      values["registry-binary"] === undefined ? true : { binary: values["registry-binary"] };
+  if (values["admin-token"] !== undefined) {
+    if (values["admin-token"].trim() === "") throw new Error("--admin-token must not be empty");
+    options.adminToken = values["admin-token"];
+  }
   const maxBody = integer(values["max-body-bytes"], "--max-body-bytes");
   if (maxBody !== undefined) options.maxBodyBytes = maxBody;
   return { options, quiet: values.quiet ?? false, help: values.help ?? false };

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   notFound: "NOT_FOUND",
   conflict: "CONFLICT",
   unauthorized: "UNAUTHORIZED",
+  forbidden: "FORBIDDEN",
   methodNotAllowed: "METHOD_NOT_ALLOWED",
   payloadTooLarge: "PAYLOAD_TOO_LARGE",
   unsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",

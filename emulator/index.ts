@@ -8,7 +8,7 @@ import { FaultPlan } from "./faults/plan";
 import { createAdminRouter } from "./http/adminRoutes";
 import { registryHandlers } from "./http/handlers/registries";
 import { tokenHandlers } from "./http/handlers/tokens";
-import { API_PREFIX, createRequestListener } from "./http/pipeline";
+import { API_PREFIX, createRequestListener, type PipelineDeps } from "./http/pipeline";
 import { listen, urlHost } from "./http/server";
 import { RequestLog } from "./log/requestLog";
 import { actorFor, SEED_EMAIL } from "./model/actor";
@@ -26,10 +26,14 @@ import { MemoryStore } from "./store/memory";
 import type { Store } from "./store/store";
 import { parseId } from "./validate/params";
 import { parseRegistryBody } from "./validate/registries";
+import { NAMED_ADDRESSES, RegistryHosting, type RegistryHostingOptions } from "./registry/hosting";
+import { answerTokenRequest, TOKEN_PATH, type AuthDecision } from "./registry/tokenServer";
+import * as path from "node:path";
 
 // The public types and constants; each is documented where it is defined.
 export type { EmulatorOptions, RunningEmulator, EmulatorAdmin, AdminTokenPatch } from "./options";
 export type { RequestLogEntry } from "./log/requestLog";
+export type { AuthDecision } from "./registry/tokenServer";
 export type { TokenView, RegistryView, MetadataView } from "./model/views";
 export type { Scope, TokenStatus } from "./model/records";
 export type {
@@ -58,10 +62,18 @@ export { LIMITS } from "./limits";
  */
 export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {
   const opts = resolveOptions(options);
-  const store: Store = opts.dataFile === undefined ? new MemoryStore() : new FileStore(opts.dataFile);
+  const hosting = opts.serveRegistry === undefined ? undefined : new RegistryHosting(hostingOptions(opts));
+  let store: Store;
+  try {
+    store = opts.dataFile === undefined ? new MemoryStore() : new FileStore(opts.dataFile);
+  } catch (err) {
+    await hosting?.close();
+    throw err;
+  }
   const models = {
     tokens: new TokenModel({ store, clock: opts.clock }),
     registries: new RegistryModel(store, opts.clock),
+    addresses: hosting ?? NAMED_ADDRESSES,
   };
   const seeded = seedRegistries(models.registries, opts);
   let faults = new FaultPlan(opts.faults);
@@ -70,7 +82,8 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
   };
   let credentials = opts.credentials;
   const log = new RequestLog(opts.onRequest);
-  const admin = createAdmin(models);
+  const authLog = new RequestLog<AuthDecision>(opts.onAuthDecision);
+  const admin = createAdmin(models, opts.onError);
   let baseUrl = "";
   const adminRouter = createAdminRouter({
     admin,
@@ -90,13 +103,32 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
     log,
     baseUrl: () => baseUrl,
     ...(opts.adminHttp ? { admin: adminRouter } : {}),
+    adminToken: opts.adminToken,
+    ...(hosting === undefined
+      ? {}
+      : { registryAuth: tokenEndpoint(hosting, models.tokens, (d) => authLog.add(d)) }),
     onError: opts.onError,
   });
-  const server = await listen(listener, opts.host, opts.port);
-  baseUrl = `http://${urlHost(opts.host)}:${server.port}${API_PREFIX}`;
+  let server: Awaited<ReturnType<typeof listen>> | undefined;
+  const close = async (): Promise<void> => {
+    await server?.close();
+    await models.addresses.close();
+    store.close();
+  };
+  try {
+    server = await listen(listener, opts.host, opts.port);
+    const origin = `http://${urlHost(opts.host)}:${server.port}`;
+    baseUrl = `${origin}${API_PREFIX}`;
+    hosting?.setRealm(`${origin}${TOKEN_PATH}`);
+    for (const registry of seeded) registry.hostname = await models.addresses.of(registry);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const listening = server;
   return {
     url: baseUrl,
-    port: server.port,
+    port: listening.port,
     registries: seeded,
     requests: () => log.list(),
     clearRequests: () => log.clear(),
@@ -105,24 +137,47 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
       credentials = resolveCredentials(next);
     },
     admin,
-    close: async () => {
-      await server.close();
-      store.close();
-    },
+    registryAddress: (registryId) =>
+      models.addresses.of(models.registries.get(parseId(registryId, "registryId"))),
+    authDecisions: () => authLog.list(),
+    close,
   };
 }
 
+/** Where registry images live: beside a data file when state persists, else in a temporary folder. */
+function hostingOptions(opts: ResolvedOptions): RegistryHostingOptions {
+  const serve = opts.serveRegistry ?? {};
+  const storageDir =
+    serve.storageDir ??
+    (opts.dataFile === undefined ? undefined : `${path.resolve(opts.dataFile)}.registries`);
+  return { ...serve, ...(storageDir === undefined ? {} : { storageDir }) };
+}
+
+/** The token endpoint over the hosted registries and the token model. */
+function tokenEndpoint(
+  hosting: RegistryHosting,
+  tokens: TokenModel,
+  onDecision: (decision: AuthDecision) => void,
+): NonNullable<PipelineDeps["registryAuth"]> {
+  const deps = {
+    key: hosting.key,
+    registryAt: (service: string) => hosting.registryAt(service),
+    findToken: (registryId: string, username: string) => tokens.findByName(registryId, username),
+    onDecision,
+  };
+  return (req, url) =>
+    answerTokenRequest(deps, req.method ?? "GET", url.searchParams, req.headers.authorization);
+}
+
 /** Creates the seed registries, reusing one with the same id (or else the same name) from a data file. */
-function seedRegistries(
-  registries: RegistryModel,
-  opts: ResolvedOptions,
-): Array<{ id: string; name: string }> {
+function seedRegistries(registries: RegistryModel, opts: ResolvedOptions): RunningEmulator["registries"] {
   const actor = actorFor(SEED_EMAIL);
   return opts.registries.map((seed) => {
     const input = parseRegistryBody({ properties: { name: seed.name, location: seed.location } });
     const id = seed.id === undefined ? undefined : parseId(seed.id, "registries[].id");
     const existing = registries.list().find((r) => r.id === id) ?? registries.findByName(seed.name);
     const record = existing ?? registries.create(input, actor, seed.id);
-    return { id: record.id, name: record.name };
+    // The hostname is filled in once the server listens (a registry server needs the token endpoint's URL).
+    return { id: record.id, name: record.name, hostname: "" };
   });
 }

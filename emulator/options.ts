@@ -5,6 +5,7 @@
 import type { FaultOptions } from "./faults/types";
 import { LIMITS } from "./limits";
 import type { RequestLogEntry } from "./log/requestLog";
+import type { AuthDecision } from "./registry/tokenServer";
 import type { Scope, TokenStatus } from "./model/records";
 import type { RegistryView, TokenView } from "./model/views";
 
@@ -36,6 +37,18 @@ export interface EmulatorOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   /** Serve the out-of-band admin endpoints under `/_emulator/…` (no API auth). @default true */
   adminHttp?: boolean;
+  /**
+   * Required as `Authorization: Bearer <adminToken>` on every `/_emulator/…` request when set. Without it the
+   * admin routes answer loopback clients only (403 for others). @default none
+   */
+  adminToken?: string;
+  /**
+   * Serve each registry as a real Docker Distribution registry on a loopback port, with token auth against
+   * this emulator (see `docs/emulator.md`). `true` finds the binary on PATH. @default false
+   */
+  serveRegistry?: boolean | { binary?: string; storageDir?: string };
+  /** Called with every decision of the registry token endpoint (the CLI prints them to stderr). */
+  onAuthDecision?: (decision: AuthDecision) => void;
   /** Told about unexpected internal errors (bugs), which clients see as 500. @default prints to stderr */
   onError?: (err: unknown) => void;
 }
@@ -77,7 +90,8 @@ export interface RunningEmulator {
   /** The bound port. */
   port: number;
   /** The registries from {@link EmulatorOptions.registries}, in the same order. */
-  registries: Array<{ id: string; name: string }>;
+  /** `hostname` as in {@link RunningEmulator.registryAddress}. */
+  registries: Array<{ id: string; name: string; hostname: string }>;
   /** A copy of the API request log, oldest first. */
   requests(): RequestLogEntry[];
   /** Empties the request log. */
@@ -91,6 +105,14 @@ export interface RunningEmulator {
   setCredentials(credentials: NonNullable<EmulatorOptions["credentials"]>): void;
   /** Out-of-band state access. */
   admin: EmulatorAdmin;
+  /**
+   * Where clients reach registry `registryId` (its API `hostname`): with {@link EmulatorOptions.serveRegistry},
+   * `127.0.0.1:PORT` once its server runs (this waits for it), else `<name>.cr.ionos.com`.
+   * @throws (rejects) ApiProblem 404 for an unknown registry
+   */
+  registryAddress(registryId: string): Promise<string>;
+  /** A copy of the registry token endpoint's decisions, oldest first. */
+  authDecisions(): AuthDecision[];
   /** Stops listening and drops open connections; safe to call twice. */
   close(): Promise<void>;
 }
@@ -107,6 +129,9 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
   adminHttp: boolean;
+  adminToken: string | undefined;
+  serveRegistry: { binary?: string; storageDir?: string } | undefined;
+  onAuthDecision: ((decision: AuthDecision) => void) | undefined;
   onError: (err: unknown) => void;
 }
 
@@ -151,6 +176,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     maxBodyBytes,
     onRequest: options.onRequest,
     adminHttp: options.adminHttp ?? true,
+    adminToken: options.adminToken === "" ? undefined : options.adminToken,
+    serveRegistry: options.serveRegistry === true ? {} : options.serveRegistry || undefined,
+    onAuthDecision: options.onAuthDecision,
     onError: options.onError ?? ((err) => process.stderr.write(`emulator: internal error: ${String(err)}\n`)),
   };
 }

@@ -62,7 +62,7 @@ function bearer(token: string, accepted: AcceptedCredentials): Actor {
 }
 
 /** Constant-time comparison (of digests, so lengths do not leak either). */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }

@@ -1,7 +1,8 @@
 /**
  * The whole request pipeline, in order:
  *
- *   1. parse the URL (400) and hand `/_emulator/…` to the admin router (not logged, no API auth);
+ *   1. parse the URL (400); hand `/_emulator/…` to the admin router (not logged, no API auth, loopback or
+ *      admin token only) and the registry token endpoint to the token server (its own log);
  *   2. resolve the route under `/containerregistries` (404 unknown path, 405 wrong method);
  *   3. authenticate (401);
  *   4. read the body (413), check its type (415) and parse it (400);
@@ -21,6 +22,8 @@ import type { FaultDecision, FaultPlan } from "../faults/plan";
 import type { RequestLog } from "../log/requestLog";
 import type { AcceptedCredentials } from "./auth";
 import { authenticate } from "./auth";
+import { TOKEN_PATH, type TokenResponse } from "../registry/tokenServer";
+import { checkAdminAccess } from "./adminGuard";
 import { parseJsonBody, readBody } from "./body";
 import type { Handler, HandlerResult } from "./handlers/context";
 import { resetConnection, sendJson, sendProblem } from "./respond";
@@ -46,6 +49,10 @@ export interface PipelineDeps {
   baseUrl: () => string;
   /** Serves `/_emulator/…`; absent when the admin endpoints are off. */
   admin?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+  /** The admin token now, if one is required (see `adminGuard.ts`). */
+  adminToken: string | undefined;
+  /** Answers the registry token endpoint; absent without `--serve-registry`. */
+  registryAuth?: (req: IncomingMessage, url: URL) => TokenResponse;
   /** Told about unexpected exceptions (bugs); the client gets a 500. */
   onError: (err: unknown) => void;
 }
@@ -75,7 +82,18 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     entry.path = url.pathname;
     if (deps.admin !== undefined && isAdminPath(url.pathname)) {
       // Admin calls are out of band: not logged, so they never skew counts of API calls.
+      try {
+        checkAdminAccess(req, deps.adminToken);
+      } catch (err) {
+        sendProblem(res, err as ApiProblem);
+        return;
+      }
       await deps.admin(req, res, url);
+      return;
+    }
+    if (deps.registryAuth !== undefined && url.pathname === TOKEN_PATH) {
+      const answer = deps.registryAuth(req, url);
+      sendJson(res, answer.status, answer.body, answer.headers);
       return;
     }
     entry.status = await serveApi(deps, req, res, url, method, entry);
@@ -132,7 +150,7 @@ async function serveApi(
     nowMs: deps.clock().getTime(),
     baseUrl: deps.baseUrl(),
   };
-  const result: HandlerResult = handler(ctx);
+  const result: HandlerResult = await handler(ctx);
   return finish(res, result, decision, entry);
 }
 

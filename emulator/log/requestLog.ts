@@ -22,21 +22,24 @@ export interface RequestLogEntry {
   fault?: string;
 }
 
-/** A bounded, in-memory request log with an optional listener. */
-export class RequestLog {
-  private entries: RequestLogEntry[] = [];
+/**
+ * A bounded, in-memory log with an optional listener: API requests by default, and also the registry token
+ * endpoint's decisions.
+ */
+export class RequestLog<Entry extends object = RequestLogEntry> {
+  private entries: Entry[] = [];
 
   /**
    * @param listener - called with each new entry (e.g. the CLI prints to stderr); its errors are ignored
    * @param capacity - entries kept; the oldest go first
    */
   constructor(
-    private readonly listener?: (entry: RequestLogEntry) => void,
+    private readonly listener?: (entry: Entry) => void,
     private readonly capacity: number = LIMITS.requestLogCapacity,
   ) {}
 
   /** Appends an entry and tells the listener. */
-  add(entry: RequestLogEntry): void {
+  add(entry: Entry): void {
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     try {
@@ -47,7 +50,7 @@ export class RequestLog {
   }
 
   /** A copy of the entries, oldest first. */
-  list(): RequestLogEntry[] {
+  list(): Entry[] {
     return this.entries.map((e) => ({ ...e }));
   }
 

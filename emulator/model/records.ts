@@ -46,6 +46,12 @@ export interface TokenRecord extends AuditFields {
   /** `YYYY-MM-DDTHH:MM:SSZ`, or null for no expiry. */
   expiryDate: string | null;
   scopes: Scope[];
+  /**
+   * SHA-256 of the password (base64url), so the registry token server can check `docker login` credentials.
+   * Absent in tokens written by emulators before 0.2.0, which therefore cannot log in to a registry. Never
+   * rendered by the API.
+   */
+  passwordDigest?: string;
 }
 
 /** The garbage-collection schedule of a registry, as on the wire. */

@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { conflict, invalidField, notFound } from "../errors";
 import type { Store } from "../store/store";
+import { digestPassword } from "./passwords";
 import type { Actor, Scope, TokenRecord, TokenStatus } from "./records";
 import { formatTimestamp } from "./time";
 
@@ -146,6 +147,18 @@ export class TokenModel {
     return token;
   }
 
+  /**
+   * The live token named `name` (exactly, as a registry client sends it) in registry `registryId`, after
+   * expired tokens went; undefined when there is none.
+   */
+  findByName(registryId: string, name: string): TokenRecord | undefined {
+    this.sweepExpired();
+    const summary = this.store
+      .listTokenSummaries()
+      .find((t) => t.registryId === registryId && t.name === name);
+    return summary === undefined ? undefined : this.store.getToken(summary.id);
+  }
+
   /** Deletes a token. @throws 404 when the registry or token is unknown */
   delete(registryId: string, tokenId: string): void {
     this.sweepExpired();
@@ -155,6 +168,7 @@ export class TokenModel {
   }
 
   private insert(registryId: string, id: string, input: TokenInput, actor: Actor): CreatedToken {
+    const password = this.newPassword();
     const token: TokenRecord = {
       id,
       registryId,
@@ -165,9 +179,10 @@ export class TokenModel {
       createdDate: formatTimestamp(this.clock().getTime()),
       createdBy: actor.email,
       createdByUserId: actor.userId,
+      passwordDigest: digestPassword(password),
     };
     this.store.putToken(token);
-    return { token, password: this.newPassword() };
+    return { token, password };
   }
 
   private modified(

@@ -67,12 +67,15 @@ export function tokenView(token: TokenRecord, password = ""): TokenView {
   };
 }
 
-/** Renders a registry; its state is always `Running` (the emulator allocates nothing). */
-export function registryView(registry: RegistryRecord): RegistryView {
+/**
+ * Renders a registry; its state is always `Running`. `hostname` is where clients reach it: a real registry
+ * server's address with `--serve-registry`, else `<name>.cr.ionos.com` (see `registry/hosting.ts`).
+ */
+export function registryView(registry: RegistryRecord, hostname: string): RegistryView {
   const properties: RegistryView["properties"] = {
     name: registry.name,
     location: registry.location,
-    hostname: `${registry.name}.cr.ionos.com`,
+    hostname,
     garbageCollectionSchedule: registry.garbageCollectionSchedule,
     storageUsage: { bytes: 0, updatedAt: null },
   };

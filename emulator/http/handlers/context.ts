@@ -1,18 +1,21 @@
 /**
- * What a handler receives and returns. Handlers are synchronous and pure apart from the model calls:
- * the pipeline does reading, auth, faults and writing, so a handler's result can be withheld after the
- * write happened (the commit-then-fail faults).
+ * What a handler receives and returns. Handlers are pure apart from the model calls (and waiting for a
+ * registry server's address): the pipeline does reading, auth, faults and writing, so a handler's result can
+ * be withheld after the write happened (the commit-then-fail faults).
  */
 import { invalidField } from "../../errors";
 import type { Actor } from "../../model/records";
 import type { RegistryModel } from "../../model/registries";
 import type { TokenModel } from "../../model/tokens";
+import type { RegistryAddresses } from "../../registry/hosting";
 import { parseId } from "../../validate/params";
 
 /** The models a handler may call. */
 export interface Models {
   tokens: TokenModel;
   registries: RegistryModel;
+  /** Where each registry is reached (its `hostname`). */
+  addresses: RegistryAddresses;
 }
 
 /** One request as a handler sees it. */
@@ -38,7 +41,7 @@ export interface HandlerResult {
 }
 
 /** One operation. May throw `ApiProblem`. */
-export type Handler = (ctx: RequestContext) => HandlerResult;
+export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerResult>;
 
 /** The percent-decoded path parameter `name`. @throws ApiProblem 400 when it cannot be decoded */
 export function rawParam(ctx: RequestContext, name: string): string {

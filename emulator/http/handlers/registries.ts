@@ -5,9 +5,10 @@
  * The list follows the current API (`pagination: {limit, token}`, query `pagination.token`), not the
  * obsolete v1.0 `nextPageToken`; the v1.0 query name is still accepted as an alias.
  */
-import { invalidField, notFound } from "../../errors";
+import { ApiProblem, ERROR_CODES, invalidField, notFound } from "../../errors";
 import { LIMITS } from "../../limits";
-import { registryView } from "../../model/views";
+import type { RegistryRecord } from "../../model/records";
+import { registryView, type RegistryView } from "../../model/views";
 import { parseCount, singleQueryValue } from "../../validate/params";
 import { parseRegistryBody, REGISTRY_NAME_PATTERN } from "../../validate/registries";
 import { idParam, rawParam, withQuery, type Handler, type Models, type RequestContext } from "./context";
@@ -27,9 +28,11 @@ export const LOCATIONS = [
 
 /** The handlers of the registry operations, keyed by operationId. */
 export function registryHandlers(models: Models): Record<string, Handler> {
-  const { registries } = models;
+  const { registries, addresses } = models;
+  const render = async (record: RegistryRecord): Promise<RegistryView> =>
+    registryView(record, await addresses.of(record));
   return {
-    registriesGet: (ctx) => {
+    registriesGet: async (ctx) => {
       const filter = singleQueryValue(ctx.query, "filter.name");
       const limit = parseCount(
         singleQueryValue(ctx.query, "limit"),
@@ -38,22 +41,29 @@ export function registryHandlers(models: Models): Record<string, Handler> {
         LIMITS.maxPageLimit,
       );
       const offset = decodePageToken(ctx.query);
-      return { status: 200, body: registriesPage(ctx, registries.list(filter), filter, offset, limit) };
+      const page = registriesPage(ctx, registries.list(filter), filter, offset, limit);
+      return { status: 200, body: { ...page, items: await Promise.all(page.items.map(render)) } };
     },
-    registriesPost: (ctx) => {
+    registriesPost: async (ctx) => {
       const record = registries.create(parseRegistryBody(ctx.body), ctx.actor);
-      return {
-        status: 201,
-        body: registryView(record),
-        headers: { Location: `${ctx.baseUrl}/registries/${record.id}` },
-      };
+      let body: RegistryView;
+      try {
+        body = await render(record);
+      } catch (err) {
+        // No registry without its server: the create fails as a whole.
+        registries.delete(record.id);
+        throw registryServerFailed(record.name, err);
+      }
+      return { status: 201, body, headers: { Location: `${ctx.baseUrl}/registries/${record.id}` } };
     },
-    registriesFindById: (ctx) => ({
+    registriesFindById: async (ctx) => ({
       status: 200,
-      body: registryView(registries.get(idParam(ctx, "registryId"))),
+      body: await render(registries.get(idParam(ctx, "registryId"))),
     }),
-    registriesDelete: (ctx) => {
-      registries.delete(idParam(ctx, "registryId"));
+    registriesDelete: async (ctx) => {
+      const registryId = idParam(ctx, "registryId");
+      registries.delete(registryId);
+      await addresses.release(registryId);
       return { status: 204 };
     },
     locationsGet: (ctx) => ({
@@ -95,11 +105,11 @@ function decodePageToken(query: URLSearchParams): number {
 
 function registriesPage(
   ctx: RequestContext,
-  all: ReturnType<Models["registries"]["list"]>,
+  all: RegistryRecord[],
   filter: string | undefined,
   offset: number,
   limit: number,
-): unknown {
+): Record<string, unknown> & { items: RegistryRecord[] } {
   const base = `${ctx.baseUrl}/registries`;
   const link = (at: number): string =>
     withQuery(base, {
@@ -117,6 +127,11 @@ function registriesPage(
       previous: limit > 0 && offset > 0 ? link(Math.max(0, offset - limit)) : "",
     },
     pagination: { limit, token: hasNext ? encodePageToken(offset + limit) : "" },
-    items: all.slice(offset, offset + limit).map(registryView),
+    items: all.slice(offset, offset + limit),
   };
+}
+
+function registryServerFailed(name: string, err: unknown): ApiProblem {
+  const why = err instanceof Error ? err.message : String(err);
+  return new ApiProblem(503, ERROR_CODES.internal, `the registry server for '${name}' did not start: ${why}`);
 }
