@@ -41,7 +41,7 @@ describe("emulator: persistence (--data)", () => {
     await first.emu.close();
 
     const second = await start();
-    expect(second.emu.registries).to.deep.equal([{ id: registryId, name: "kept" }]);
+    expect(second.emu.registries).to.deep.equal([{ id: registryId, name: "kept", hostname: "kept.cr.ionos.com" }]);
     const after = await second.api.get(tokensPath(registryId, created.json.id));
     expect(after.status).to.equal(200);
     expect(after.json).to.deep.equal(before);
@@ -105,7 +105,7 @@ describe("emulator: persistence (--data)", () => {
   it("seeds a registry with a chosen id and reuses it by id", async () => {
     const id = "12345678-90ab-4cde-8f01-234567890abc";
     const first = await start({ registries: [{ name: "by-id", id: id.toUpperCase(), location: "es/vit" }] });
-    expect(first.emu.registries).to.deep.equal([{ id, name: "by-id" }]);
+    expect(first.emu.registries).to.deep.equal([{ id, name: "by-id", hostname: "by-id.cr.ionos.com" }]);
     expect(first.emu.admin.listRegistries()[0]?.properties.location).to.equal("es/vit");
     await first.emu.close();
     const second = await start({ registries: [{ name: "by-id", id }] });
