@@ -1,56 +1,10 @@
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseCli } from "../../emulator/cliArgs";
 import { bearerAuth, EmulatorApi, tokensPath } from "../support/emulatorClient";
-
-const CLI = path.resolve(__dirname, "../../emulator/cli.js");
-
-interface Started {
-  child: ChildProcess;
-  ready: { url: string; registries: Array<{ id: string; name: string }> };
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-/** Spawns the CLI and resolves once it has printed its ready line. */
-function startCli(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes("\n")) {
-        resolve({
-          child,
-          ready: JSON.parse(stdout.split("\n")[0] as string),
-          stdout: () => stdout,
-          stderr: () => stderr,
-          exit,
-        });
-      }
-    });
-    void exit.then((code) => reject(new Error(`CLI exited with ${code} before ready: ${stderr}`)));
-  });
-}
-
-/** Runs the CLI to completion. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli, startCli } from "../support/emulatorCli";
 
 describe("emulator: command line", function () {
   this.timeout(15_000);

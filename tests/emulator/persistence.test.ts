@@ -41,7 +41,9 @@ describe("emulator: persistence (--data)", () => {
     await first.emu.close();
 
     const second = await start();
-    expect(second.emu.registries).to.deep.equal([{ id: registryId, name: "kept", hostname: "kept.cr.ionos.com" }]);
+    expect(second.emu.registries).to.deep.equal([
+      { id: registryId, name: "kept", hostname: "kept.cr.ionos.com" },
+    ]);
     const after = await second.api.get(tokensPath(registryId, created.json.id));
     expect(after.status).to.equal(200);
     expect(after.json).to.deep.equal(before);

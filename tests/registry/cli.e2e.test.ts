@@ -1,0 +1,112 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { EmulatorApi } from "../support/emulatorClient";
+import { runCli, startCli, type Started } from "../support/emulatorCli";
+import {
+  buildOciImage,
+  pull,
+  pulledManifestDigest,
+  push,
+  requireRegistryTools,
+  writeAuthFile,
+} from "../support/registryClients";
+
+/** `ionos-registry-emulator --serve-registry` as a user starts it. */
+describe("registry emulation: the emulator's command line", function () {
+  this.timeout(60_000);
+  let dir: string;
+  const running: Started[] = [];
+
+  before(function () {
+    this.timeout(600_000);
+    requireRegistryTools();
+  });
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-cli-"))));
+  afterEach(async () => {
+    for (const cli of running.splice(0)) {
+      cli.child.kill("SIGTERM");
+      await cli.exit;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(args: string[]): Promise<Started> {
+    const cli = await startCli(args);
+    running.push(cli);
+    return cli;
+  }
+
+  it("prints each registry's address, logs logins on stderr, and keeps images and logins across a restart with --data", async () => {
+    const data = path.join(dir, "state.json");
+    const args = ["--serve-registry", "--data", data, "--registry", "kept-reg"];
+    const first = await start(args);
+    const [registry] = first.ready.registries;
+    expect(registry?.hostname).to.match(/^127\.0\.0\.1:\d+$/);
+    const created = await new EmulatorApi(first.ready.url).createToken(registry?.id as string, {
+      name: "ci-push",
+      scopes: [{ name: "*", type: "repository", actions: ["pull", "push"] }],
+    });
+    const password = created.json.properties.credentials.password as string;
+    const image = buildOciImage(path.join(dir, "image"), "kept across restarts\n");
+    const pushed = await push(
+      image.layout,
+      `${registry?.hostname}/app:1`,
+      writeAuthFile(path.join(dir, "a.json"), registry?.hostname as string, "ci-push", password),
+    );
+    expect(pushed.code, pushed.stderr).to.equal(0);
+    expect(first.stderr()).to.match(
+      /registry-auth kept-reg user=ci-push asked=\[repository:app:pull,push\] granted=\[repository:app:pull,push\]/,
+    );
+    expect(first.stderr()).to.not.include(password);
+    expect(fs.readdirSync(`${data}.registries`)).to.deep.equal([registry?.id]);
+    first.child.kill("SIGTERM");
+    expect(await first.exit).to.equal(0);
+
+    const second = await start(args);
+    const again = second.ready.registries[0];
+    expect(again?.id).to.equal(registry?.id);
+    const authFile = writeAuthFile(path.join(dir, "b.json"), again?.hostname as string, "ci-push", password);
+    const pulled = await pull(`${again?.hostname}/app:1`, path.join(dir, "pulled"), authFile);
+    expect(pulled.code, pulled.stderr).to.equal(0);
+    expect(pulledManifestDigest(path.join(dir, "pulled"))).to.equal(image.manifestDigest);
+  });
+
+  it("fails to start, naming the install command, when the registry binary is missing", async () => {
+    // A PATH with Node on it and nothing else.
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    fs.symlinkSync(process.execPath, path.join(bin, "node"));
+    const failed = await runCli(["--serve-registry"], { ...process.env, PATH: bin });
+    expect(failed.code).to.equal(1);
+    expect(failed.stderr).to.include(
+      "emulator: failed to start: --serve-registry needs Docker Distribution's registry server, and neither docker-registry nor registry is on PATH.",
+    );
+    expect(failed.stderr).to.include("apt-get install docker-registry skopeo");
+    const wrong = await runCli(["--serve-registry", "--registry-binary", path.join(dir, "nothing")]);
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.include(
+      `--registry-binary ${path.join(dir, "nothing")} is not an executable file`,
+    );
+    const alone = await runCli(["--registry-binary", "/usr/bin/true"]);
+    expect(alone.code).to.equal(2);
+    expect(alone.stderr).to.include("--registry-binary needs --serve-registry");
+  });
+
+  it("stops its registry servers with it", async () => {
+    const cli = await start(["--serve-registry", "--quiet", "--registry", "one", "--registry", "two"]);
+    const addresses = cli.ready.registries.map((r) => r.hostname);
+    for (const address of addresses) expect((await fetch(`http://${address}/v2/`)).status).to.equal(401);
+    running.splice(0);
+    cli.child.kill("SIGTERM");
+    expect(await cli.exit).to.equal(0);
+    for (const address of addresses) {
+      const refused = await fetch(`http://${address}/v2/`).then(
+        () => "answered",
+        (err: Error & { cause?: { code?: string } }) => err.cause?.code,
+      );
+      expect(refused, address).to.equal("ECONNREFUSED");
+    }
+  });
+});
