@@ -14,7 +14,7 @@ import {
   writeAuthFile,
   type OciImage,
   type SkopeoResult,
-} from "../support/registryClients";
+} from "../../scripts/registryClients";
 
 const HOUR = 3_600_000;
 const PUSH_APP: Scope[] = [{ name: "app", type: "repository", actions: ["pull", "push"] }];

@@ -11,7 +11,7 @@ import {
   push,
   requireRegistryTools,
   writeAuthFile,
-} from "../support/registryClients";
+} from "../../scripts/registryClients";
 
 /** `ionos-registry-emulator --serve-registry` as a user starts it. */
 describe("registry emulation: the emulator's command line", function () {

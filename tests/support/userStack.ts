@@ -4,7 +4,7 @@
  * the README tells a user to do.
  */
 import { randomBytes } from "crypto";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { requirePulumi } from "./pulumiCli";
 import { createUserProject, type UserProject } from "./userProject";
 import { apiWrites } from "./apiWrites";
@@ -26,15 +26,21 @@ export interface UserStack {
 /**
  * Starts an emulator with one registry, creates a user project named `name` whose `index.ts` is `program`,
  * and a stack `dev` configured with `registryId`, the emulator's endpoint, the API token and `config`.
+ * `emulatorOptions` go to the emulator (e.g. `serveRegistry`).
  */
 export async function startUserStack(
   name: string,
   program: string,
   config: Record<string, string> = {},
+  emulatorOptions: EmulatorOptions = {},
 ): Promise<UserStack> {
   requirePulumi();
   const apiToken = `${name}-${randomBytes(12).toString("hex")}`;
-  const emulator = await startEmulator({ credentials: { token: apiToken }, registries: [{ name }] });
+  const emulator = await startEmulator({
+    ...emulatorOptions,
+    credentials: { token: apiToken },
+    registries: [{ name }],
+  });
   let project: UserProject | undefined;
   try {
     project = await createUserProject(name, { name, files: { "index.ts": program } });

@@ -1,8 +1,8 @@
 /**
- * The real registry clients for the registry-emulation suites: skopeo (pushes and pulls with a docker
- * `config.json` as `--authfile`) and a small OCI image the tests build themselves. Without Docker Distribution
- * or skopeo the suites fail, never skip: `requireRegistryTools` first tries `scripts/ensure-registry-tools.sh`
- * (which installs both as root with apt-get) and otherwise throws its message.
+ * The real registry clients for `npm start` and the registry-emulation suites: skopeo (pushes and pulls with a
+ * docker `config.json` as `--authfile`) and a small OCI image built here. Without Docker Distribution or skopeo
+ * the suites fail, never skip: `requireRegistryTools` first runs `scripts/ensure-registry-tools.sh` (which
+ * installs both as root with apt-get) and otherwise throws its message.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import * as tar from "tar";
-import { REPO_ROOT } from "../../scripts/pulumiCli";
+import { REPO_ROOT } from "./pulumiCli";
 
 /**
  * Makes sure the registry server and skopeo are on PATH (installing them where the script can).
