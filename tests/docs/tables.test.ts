@@ -11,6 +11,7 @@ import { pluginSchema, PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
 import { PLUGIN_CONFIG_KEYS, SETTING_SOURCES, type SettingName } from "../../provider/lifecycle/settings";
 import { diffToken } from "../../provider/rules/diff";
 import { REPO_ROOT } from "../../scripts/pulumiCli";
+import { CLI_FLAGS } from "../../emulator/cliArgs";
 
 interface SchemaProperty {
   secret?: boolean;
@@ -129,5 +130,21 @@ describe("docs: the reference tables hold what the code holds", () => {
         })),
       );
     });
+  });
+});
+
+describe("docs: the emulator's flag table", () => {
+  it("lists every flag of the command line, and no other", () => {
+    const documented = [
+      ...new Set(
+        tableAfter("docs/emulator.md", "# The emulator").flatMap((row) =>
+          [...(row[0] ?? "").matchAll(/--([a-z-]+)/g)].map((m) => m[1] as string),
+        ),
+      ),
+    ].sort();
+    const flags = Object.keys(CLI_FLAGS)
+      .filter((flag) => flag !== "help")
+      .sort();
+    expect(documented).to.deep.equal(flags);
   });
 });
