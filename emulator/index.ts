@@ -63,13 +63,17 @@ export { LIMITS } from "./limits";
 export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {
   const opts = resolveOptions(options);
   const hosting = opts.serveRegistry === undefined ? undefined : new RegistryHosting(hostingOptions(opts));
-  let store: Store;
   try {
-    store = opts.dataFile === undefined ? new MemoryStore() : new FileStore(opts.dataFile);
+    return await serve(opts, hosting);
   } catch (err) {
+    // No registry server or temporary folder outlives a failed start.
     await hosting?.close();
     throw err;
   }
+}
+
+async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined): Promise<RunningEmulator> {
+  const store: Store = opts.dataFile === undefined ? new MemoryStore() : new FileStore(opts.dataFile);
   const models = {
     tokens: new TokenModel({ store, clock: opts.clock }),
     registries: new RegistryModel(store, opts.clock),

@@ -111,7 +111,7 @@ describe("emulator: persistence (--data)", () => {
     expect(first.emu.admin.listRegistries()[0]?.properties.location).to.equal("es/vit");
     await first.emu.close();
     const second = await start({ registries: [{ name: "by-id", id }] });
-    expect(second.emu.registries).to.deep.equal([{ id, name: "by-id" }]);
+    expect(second.emu.registries).to.deep.equal([{ id, name: "by-id", hostname: "by-id.cr.ionos.com" }]);
     expect(second.emu.admin.listRegistries()).to.have.length(1);
   });
 

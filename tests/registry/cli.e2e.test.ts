@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { startEmulator } from "../../emulator";
 import { EmulatorApi } from "../support/emulatorClient";
 import { runCli, startCli, type Started } from "../support/emulatorCli";
 import {
@@ -92,6 +93,23 @@ describe("registry emulation: the emulator's command line", function () {
     const alone = await runCli(["--registry-binary", "/usr/bin/true"]);
     expect(alone.code).to.equal(2);
     expect(alone.stderr).to.include("--registry-binary needs --serve-registry");
+  });
+
+  it("a registry server that cannot start fails the start, naming it, and leaves no temporary folder", async () => {
+    const leftovers = (): string[] =>
+      fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("ionos-registry-emulator-"));
+    const before = leftovers();
+    const failed = await runCli(["--serve-registry", "--registry-binary", "/bin/false"]);
+    expect(failed.code).to.equal(1);
+    expect(failed.stderr).to.include(
+      "emulator: failed to start: registry server (/bin/false) exited: (no output)",
+    );
+    const badSeed = await startEmulator({ serveRegistry: true, registries: [{ name: "Not A Name" }] }).then(
+      () => "started",
+      (err: Error) => err.message,
+    );
+    expect(badSeed).to.include("properties.name");
+    expect(leftovers()).to.deep.equal(before);
   });
 
   it("stops its registry servers with it", async () => {
