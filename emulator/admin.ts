@@ -19,17 +19,18 @@ const ADMIN = actorFor(ADMIN_EMAIL);
 
 /**
  * Builds the {@link EmulatorAdmin} over the emulator's models. Its methods are synchronous, so a registry
- * server (`--serve-registry`) starts and stops in the background: `onError` hears about a failure.
+ * server (`--serve-registry`) starts and stops in the background: `onWarning` hears about a failure.
  */
 export function createAdmin(
   models: { tokens: TokenModel; registries: RegistryModel; addresses: RegistryAddresses },
-  onError: (err: unknown) => void,
+  onWarning: (message: string) => void,
 ): EmulatorAdmin {
+  const warn = (err: unknown): void => onWarning(err instanceof Error ? err.message : String(err));
   const { tokens, registries, addresses } = models;
   return {
     createRegistry(name: string, location: string = DEFAULT_LOCATION): { id: string; name: string } {
       const record = registries.create(parseRegistryBody({ properties: { name, location } }), ADMIN);
-      addresses.of(record).catch(onError);
+      addresses.of(record).catch(warn);
       return { id: record.id, name: record.name };
     },
     listRegistries(): RegistryView[] {
@@ -39,7 +40,7 @@ export function createAdmin(
     deleteRegistry(registryId: string): boolean {
       const id = parseId(registryId, "registryId");
       const existed = notFoundAsFalse(() => registries.delete(id));
-      if (existed) addresses.release(id).catch(onError);
+      if (existed) addresses.release(id).catch(warn);
       return existed;
     },
     listTokens(registryId: string): TokenView[] {

@@ -3,11 +3,11 @@
  * The emulator's command line: `npm run emulator -- [flags]` (see `cliArgs.ts` or `--help`).
  *
  * When ready it prints exactly one JSON line on stdout, `{"url": …, "registries": [{"id", "name", "hostname"}]}`,
- * so scripts can read the URL; request logs and errors go to stderr. SIGINT and SIGTERM stop it cleanly
- * (exit 0). Exit 2 means bad flags, 1 a start-up failure.
+ * so scripts can read the URL; request logs and errors go to stderr. SIGINT, SIGTERM and SIGHUP stop it
+ * cleanly (exit 0), also while it is still starting. Exit 2 means bad flags, 1 a start-up failure.
  */
 import { parseCli, usage } from "./cliArgs";
-import { startEmulator } from "./index";
+import { startEmulator, type RunningEmulator } from "./index";
 import { isLoopback } from "./http/adminGuard";
 import type { RequestLogEntry } from "./log/requestLog";
 import type { AuthDecision } from "./registry/tokenServer";
@@ -17,15 +17,24 @@ function logLine(entry: RequestLogEntry): string {
   return `${entry.at} ${entry.method} ${entry.path} ${entry.status} ${entry.operation} ${entry.durationMs}ms${fault}\n`;
 }
 
-/** One registry login, e.g. `… registry-auth demo user=ci-pull asked=[repository:app:pull,push] granted=[repository:app:pull]`. */
+/**
+ * One registry login, e.g. `… registry-auth demo user=ci-pull asked=[repository:app:pull,push]
+ * granted=[repository:app:pull]`. What the client sent is escaped, so it cannot forge log lines.
+ */
 function authLine(decision: AuthDecision): string {
-  const who = decision.username === undefined ? "anonymous" : `user=${decision.username}`;
-  const where = decision.registry?.name ?? decision.service;
+  const who = decision.username === undefined ? "anonymous" : `user=${escaped(decision.username)}`;
+  const where = decision.registry?.name ?? `service=${JSON.stringify(decision.service)}`;
   const verdict =
     decision.outcome === "issued"
-      ? `granted=[${decision.granted.join(" ")}]`
+      ? `granted=[${decision.granted.map(escaped).join(" ")}]`
       : `denied (${decision.reason ?? ""})`;
-  return `${decision.at} registry-auth ${where} ${who} asked=[${decision.requested.join(" ")}] ${verdict}\n`;
+  const asked = decision.requested.map(escaped).join(" ");
+  return `${decision.at} registry-auth ${where} ${who} asked=[${asked}] ${verdict}\n`;
+}
+
+/** `text` as is when it is printable ASCII without spaces or quotes, else as a JSON string. */
+function escaped(text: string): string {
+  return /^[\x21-\x7e]*$/.test(text) && !text.includes('"') ? text : JSON.stringify(text);
 }
 
 /** True when `host` is reachable only from this machine. */
@@ -56,7 +65,26 @@ async function main(argv: readonly string[]): Promise<void> {
           : "the admin routes (/_emulator/*) need the --admin-token\n"),
     );
   }
-  const emulator = await startEmulator({
+  // The signal handlers come first: a stop during start-up (registry servers starting) waits for the start to
+  // finish and then closes everything, so no child process or temporary folder outlives the emulator.
+  let stopping = false;
+  let starting: Promise<RunningEmulator | undefined> = Promise.resolve(undefined);
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    if (!quiet) process.stderr.write(`emulator: ${signal}, stopping\n`);
+    starting
+      .then((emulator) => emulator?.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`emulator: error while stopping: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
+  starting = startEmulator({
     ...config.options,
     ...(quiet
       ? {}
@@ -65,22 +93,9 @@ async function main(argv: readonly string[]): Promise<void> {
           onAuthDecision: (decision: AuthDecision) => process.stderr.write(authLine(decision)),
         }),
   });
+  const emulator = await starting;
+  if (stopping || emulator === undefined) return;
   process.stdout.write(JSON.stringify({ url: emulator.url, registries: emulator.registries }) + "\n");
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    if (!quiet) process.stderr.write(`emulator: ${signal}, stopping\n`);
-    emulator.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`emulator: error while stopping: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

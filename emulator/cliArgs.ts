@@ -95,7 +95,8 @@ export function parseCli(argv: readonly string[]): CliConfig {
     options.serveRegistry =
       values["registry-binary"] === undefined ? true : { binary: values["registry-binary"] };
   if (values["admin-token"] !== undefined) {
-    if (values["admin-token"].trim() === "") throw new Error("--admin-token must not be empty");
+    if (values["admin-token"] === "" || /\s/.test(values["admin-token"]))
+      throw new Error("--admin-token must be non-empty, without whitespace (it is sent as a Bearer token)");
     options.adminToken = values["admin-token"];
   }
   const maxBody = integer(values["max-body-bytes"], "--max-body-bytes");

@@ -117,6 +117,12 @@ export function unsupportedMediaType(received: string | undefined): ApiProblem {
   return new ApiProblem(415, ERROR_CODES.unsupportedMediaType, `${what}; expected application/json`);
 }
 
+/** 503 when a registry's server (`--serve-registry`) could not start: the registry was not created. */
+export function registryServerFailed(name: string, err: unknown): ApiProblem {
+  const why = err instanceof Error ? err.message : String(err);
+  return new ApiProblem(503, ERROR_CODES.internal, `the registry server for '${name}' did not start: ${why}`);
+}
+
 /** 500 for an unexpected exception; the cause is logged, never sent. */
 export function internalError(): ApiProblem {
   return new ApiProblem(500, ERROR_CODES.internal, "internal emulator error");

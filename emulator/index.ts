@@ -74,6 +74,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
 
 async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined): Promise<RunningEmulator> {
   const store: Store = opts.dataFile === undefined ? new MemoryStore() : new FileStore(opts.dataFile);
+  if (hosting !== undefined) hosting.onServerExit = opts.onWarning;
   const models = {
     tokens: new TokenModel({ store, clock: opts.clock }),
     registries: new RegistryModel(store, opts.clock),
@@ -87,7 +88,7 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
   let credentials = opts.credentials;
   const log = new RequestLog(opts.onRequest);
   const authLog = new RequestLog<AuthDecision>(opts.onAuthDecision);
-  const admin = createAdmin(models, opts.onError);
+  const admin = createAdmin(models, opts.onWarning);
   let baseUrl = "";
   const adminRouter = createAdminRouter({
     admin,
@@ -95,6 +96,7 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
     clearRequests: () => log.clear(),
     getFaults: () => faults.describe(),
     setFaults,
+    registryAddress: (id) => models.addresses.of(models.registries.get(id)),
     maxBodyBytes: opts.maxBodyBytes,
     onError: opts.onError,
   });
@@ -124,6 +126,8 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
     const origin = `http://${urlHost(opts.host)}:${server.port}`;
     baseUrl = `${origin}${API_PREFIX}`;
     hosting?.setRealm(`${origin}${TOKEN_PATH}`);
+    // Every stored registry gets its server now (a restart with --data included), in parallel.
+    await Promise.all(models.registries.list().map((registry) => models.addresses.of(registry)));
     for (const registry of seeded) registry.hostname = await models.addresses.of(registry);
   } catch (err) {
     await close();
@@ -169,8 +173,11 @@ function tokenEndpoint(
     findToken: (registryId: string, username: string) => tokens.findByName(registryId, username),
     onDecision,
   };
-  return (req, url) =>
-    answerTokenRequest(deps, req.method ?? "GET", url.searchParams, req.headers.authorization);
+  return {
+    path: TOKEN_PATH,
+    answer: (req, url) =>
+      answerTokenRequest(deps, req.method ?? "GET", url.searchParams, req.headers.authorization),
+  };
 }
 
 /** Creates the seed registries, reusing one with the same id (or else the same name) from a data file. */

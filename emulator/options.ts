@@ -51,6 +51,8 @@ export interface EmulatorOptions {
   onAuthDecision?: (decision: AuthDecision) => void;
   /** Told about unexpected internal errors (bugs), which clients see as 500. @default prints to stderr */
   onError?: (err: unknown) => void;
+  /** Told about events worth a warning, such as a registry server that died. @default prints to stderr */
+  onWarning?: (message: string) => void;
 }
 
 /** A change an out-of-band actor makes to a token (same fields as the API's PATCH body). */
@@ -133,6 +135,7 @@ export interface ResolvedOptions {
   serveRegistry: { binary?: string; storageDir?: string } | undefined;
   onAuthDecision: ((decision: AuthDecision) => void) | undefined;
   onError: (err: unknown) => void;
+  onWarning: (message: string) => void;
 }
 
 /** The location used when a registry is created without one. */
@@ -162,6 +165,8 @@ export function resolveCredentials(
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`invalid port ${port}`);
+  if (options.adminToken !== undefined && /\s/.test(options.adminToken))
+    throw new TypeError("adminToken must not contain whitespace (it travels as a Bearer token)");
   const maxBodyBytes = options.maxBodyBytes ?? LIMITS.maxBodyBytes;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1)
     throw new TypeError("maxBodyBytes must be a positive integer");
@@ -180,5 +185,6 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     serveRegistry: options.serveRegistry === true ? {} : options.serveRegistry || undefined,
     onAuthDecision: options.onAuthDecision,
     onError: options.onError ?? ((err) => process.stderr.write(`emulator: internal error: ${String(err)}\n`)),
+    onWarning: options.onWarning ?? ((message) => process.stderr.write(`emulator: warning: ${message}\n`)),
   };
 }

@@ -109,6 +109,8 @@ async function pushAsCi(
       },
     }),
   });
+  if (!created.ok)
+    throw new Error(`creating the CI token failed: HTTP ${created.status} ${await created.text()}`);
   const token = (await created.json()) as { id: string; properties: { credentials: { password: string } } };
   const image = buildOciImage(path.join(dir, "image"), "hello from npm start\n");
   step(`Meanwhile CI pushes ${hostname}/app:1 with a push token of its own`);

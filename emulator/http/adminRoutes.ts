@@ -9,13 +9,20 @@
  *   GET    /_emulator/faults                            the current fault plan
  *   PUT    /_emulator/faults                            replace it (body: FaultOptions)
  *   GET    /_emulator/registries                        all registries
- *   POST   /_emulator/registries                        create one (body: {name, location?})
+ *   POST   /_emulator/registries                        create one (body: {name, location?}); answers {id, name, hostname}
  *   DELETE /_emulator/registries/{id}                   delete one with its tokens
  *   GET    /_emulator/registries/{id}/tokens            its tokens
  *   GET|PATCH|DELETE /_emulator/registries/{id}/tokens/{tokenId}
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { internalError, invalidField, isApiProblem, methodNotAllowed, notFound } from "../errors";
+import {
+  internalError,
+  invalidField,
+  isApiProblem,
+  methodNotAllowed,
+  notFound,
+  registryServerFailed,
+} from "../errors";
 import type { FaultOptions } from "../faults/types";
 import type { RequestLogEntry } from "../log/requestLog";
 import type { AdminTokenPatch, EmulatorAdmin } from "../options";
@@ -30,6 +37,8 @@ export interface AdminRouteDeps {
   clearRequests: () => void;
   getFaults: () => FaultOptions;
   setFaults: (faults: FaultOptions) => void;
+  /** Where registry `id` is reached, once its server (if any) runs. */
+  registryAddress: (registryId: string) => Promise<string>;
   maxBodyBytes: number;
   onError: (err: unknown) => void;
 }
@@ -79,7 +88,7 @@ function pick(deps: AdminRouteDeps, parts: string[]): AdminRoute {
   if (registryId === undefined) {
     return on({
       GET: () => ({ status: 200, body: { items: admin.listRegistries() } }),
-      POST: async (body) => ({ status: 201, body: createRegistry(admin, await body()) }),
+      POST: async (body) => ({ status: 201, body: await createRegistry(deps, await body()) }),
     });
   }
   if (sub === undefined) {
@@ -118,13 +127,23 @@ function deleted(existed: boolean, kind: string, id: string): AdminResult {
   return { status: 204 };
 }
 
-function createRegistry(admin: EmulatorAdmin, body: unknown): { id: string; name: string } {
+/** Creates a registry and waits for its address; like the API, a registry whose server fails is not kept. */
+async function createRegistry(
+  deps: AdminRouteDeps,
+  body: unknown,
+): Promise<{ id: string; name: string; hostname: string }> {
   const o = requireObject(body, "");
   rejectUnknownKeys(o, ["name", "location"], "");
   const location = member(o, "location");
   if (member(o, "name") === undefined) throw invalidField("name", "is required");
-  return admin.createRegistry(
+  const created = deps.admin.createRegistry(
     requireString(member(o, "name"), "name"),
     location === undefined ? undefined : requireString(location, "location"),
   );
+  try {
+    return { ...created, hostname: await deps.registryAddress(created.id) };
+  } catch (err) {
+    deps.admin.deleteRegistry(created.id);
+    throw registryServerFailed(created.name, err);
+  }
 }

@@ -38,14 +38,23 @@ function isOpen(accepted: AcceptedCredentials): boolean {
   return accepted.token === undefined && accepted.username === undefined;
 }
 
-function basic(encoded: string, accepted: AcceptedCredentials): Actor {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw unauthorized("malformed Basic credentials");
+/**
+ * The username and password in a Basic credentials value (what follows `Basic `).
+ * @returns undefined when it is not base64, or lacks a username or a password
+ */
+export function decodeBasic(encoded: string): { username: string; password: string } | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
   const decoded = Buffer.from(encoded, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  if (colon <= 0 || colon === decoded.length - 1)
-    throw unauthorized("Basic credentials need a username and password");
-  const username = decoded.slice(0, colon);
-  const password = decoded.slice(colon + 1);
+  if (colon <= 0 || colon === decoded.length - 1) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function basic(encoded: string, accepted: AcceptedCredentials): Actor {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw unauthorized("malformed Basic credentials");
+  const credentials = decodeBasic(encoded);
+  if (credentials === undefined) throw unauthorized("Basic credentials need a username and password");
+  const { username, password } = credentials;
   const ok =
     isOpen(accepted) ||
     (accepted.username !== undefined &&

@@ -22,7 +22,6 @@ import type { FaultDecision, FaultPlan } from "../faults/plan";
 import type { RequestLog } from "../log/requestLog";
 import type { AcceptedCredentials } from "./auth";
 import { authenticate } from "./auth";
-import { TOKEN_PATH, type TokenResponse } from "../registry/tokenServer";
 import { checkAdminAccess } from "./adminGuard";
 import { parseJsonBody, readBody } from "./body";
 import type { Handler, HandlerResult } from "./handlers/context";
@@ -51,8 +50,14 @@ export interface PipelineDeps {
   admin?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
   /** The admin token now, if one is required (see `adminGuard.ts`). */
   adminToken: string | undefined;
-  /** Answers the registry token endpoint; absent without `--serve-registry`. */
-  registryAuth?: (req: IncomingMessage, url: URL) => TokenResponse;
+  /** The registry token endpoint (its path and its answers); absent without `--serve-registry`. */
+  registryAuth?: {
+    path: string;
+    answer(
+      req: IncomingMessage,
+      url: URL,
+    ): { status: number; headers: Record<string, string>; body: unknown };
+  };
   /** Told about unexpected exceptions (bugs); the client gets a 500. */
   onError: (err: unknown) => void;
 }
@@ -91,8 +96,8 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
       await deps.admin(req, res, url);
       return;
     }
-    if (deps.registryAuth !== undefined && url.pathname === TOKEN_PATH) {
-      const answer = deps.registryAuth(req, url);
+    if (deps.registryAuth !== undefined && url.pathname === deps.registryAuth.path) {
+      const answer = deps.registryAuth.answer(req, url);
       sendJson(res, answer.status, answer.body, answer.headers);
       return;
     }

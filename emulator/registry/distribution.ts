@@ -22,6 +22,8 @@ export interface DistributionSettings {
   certificateFile: string;
   /** The token endpoint's URL. */
   realm: string;
+  /** Told when the process ends without {@link RunningDistribution.stop} (it crashed or was killed). */
+  onUnexpectedExit?: (detail: string) => void;
 }
 
 /** A running registry server. */
@@ -74,7 +76,7 @@ async function startOnce(settings: DistributionSettings, port: number): Promise<
   let exitedEarly = false;
   void exited.then(() => (exitedEarly = true));
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!(await answers(address))) {
+  while (!(await answers(address)) || exitedEarly) {
     if (exitedEarly || Date.now() > deadline) {
       child.kill("SIGKILL");
       const why = exitedEarly ? "exited" : `did not answer within ${READY_TIMEOUT_MS / 1000} s`;
@@ -82,7 +84,19 @@ async function startOnce(settings: DistributionSettings, port: number): Promise<
     }
     await sleep(50);
   }
-  return { address, stop: stopper(child, exited) };
+  const stop = stopper(child, exited);
+  let stopping = false;
+  void exited.then((code) => {
+    if (!stopping)
+      settings.onUnexpectedExit?.(`exited (${code ?? child.signalCode}): ${output.text() || "(no output)"}`);
+  });
+  return {
+    address,
+    stop: () => {
+      stopping = true;
+      return stop();
+    },
+  };
 }
 
 function configFor(settings: DistributionSettings, address: string): unknown {
@@ -111,11 +125,18 @@ function withoutRegistryOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("REGISTRY_")));
 }
 
+/**
+ * True when a registry configured for `address` answers there: its challenge names that address as the
+ * service, so another server that took the port in between is never mistaken for it.
+ */
 async function answers(address: string): Promise<boolean> {
   try {
     const response = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(1_000) });
     await response.arrayBuffer();
-    return response.status === 401 || response.status === 200;
+    return (
+      response.status === 401 &&
+      (response.headers.get("www-authenticate") ?? "").includes(`service="${address}"`)
+    );
   } catch {
     return false;
   }

@@ -5,8 +5,9 @@
  * registry's tokens to check, and each process accepts only bearer tokens for its own address, so a token
  * opens its own registry and no other. Separate processes also keep the registries' storage apart.
  *
- * Processes start when a registry first needs its address (at start for seeded registries, on create for
- * the others) and stop when the registry is deleted or the emulator closes.
+ * Processes start with the emulator for every stored registry, and on create for new ones; they stop when the
+ * registry is deleted or the emulator closes. One that dies is forgotten (and reported), so the next request
+ * for its address starts a new one.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -60,6 +61,9 @@ export class RegistryHosting implements RegistryAddresses {
   private readonly addresses = new Map<string, { id: string; name: string; address: string }>();
   private realm: string | undefined;
 
+  /** Told when a registry server dies on its own. */
+  onServerExit: (message: string) => void = () => undefined;
+
   /** @throws Error when the registry binary cannot be found (naming how to install it) */
   constructor(options: RegistryHostingOptions = {}) {
     this.binary = findRegistryBinary(options.binary);
@@ -101,7 +105,7 @@ export class RegistryHosting implements RegistryAddresses {
   async release(registryId: string): Promise<void> {
     const server = this.servers.get(registryId);
     this.servers.delete(registryId);
-    if (server !== undefined) await (await server.catch(() => undefined))?.stop();
+    await stopIfStarted(server);
     // After the wait: a start still under way when the registry went has recorded its address by now.
     this.addresses.delete(registryId);
     fs.rmSync(this.storageFor(registryId), { recursive: true, force: true });
@@ -112,19 +116,32 @@ export class RegistryHosting implements RegistryAddresses {
     const servers = [...this.servers.values()];
     this.servers.clear();
     this.addresses.clear();
-    await Promise.all(servers.map(async (s) => (await s.catch(() => undefined))?.stop()));
+    await Promise.all(servers.map(stopIfStarted));
     fs.rmSync(this.workRoot, { recursive: true, force: true });
   }
 
   private async start(registry: Pick<RegistryRecord, "id" | "name">): Promise<RunningDistribution> {
     if (this.realm === undefined) throw new Error("registry hosting: the token endpoint is not known yet");
-    const server = await startDistribution({
-      binary: this.binary,
-      workDir: path.join(this.workRoot, registry.id),
-      storageDir: this.storageFor(registry.id),
-      certificateFile: this.certificateFile,
-      realm: this.realm,
-    });
+    let server: RunningDistribution | undefined;
+    try {
+      server = await startDistribution({
+        binary: this.binary,
+        workDir: path.join(this.workRoot, registry.id),
+        storageDir: this.storageFor(registry.id),
+        certificateFile: this.certificateFile,
+        realm: this.realm,
+        onUnexpectedExit: (detail) => {
+          if (this.addresses.get(registry.id)?.address !== server?.address) return;
+          this.servers.delete(registry.id);
+          this.addresses.delete(registry.id);
+          this.onServerExit(`the registry server of '${registry.name}' at ${server?.address} ${detail}`);
+        },
+      });
+    } catch (err) {
+      // Nothing of a registry whose server never ran stays on disk.
+      fs.rmSync(path.join(this.workRoot, registry.id), { recursive: true, force: true });
+      throw err;
+    }
     this.addresses.set(registry.id, { id: registry.id, name: registry.name, address: server.address });
     return server;
   }
@@ -132,4 +149,8 @@ export class RegistryHosting implements RegistryAddresses {
   private storageFor(registryId: string): string {
     return path.join(this.storageRoot, registryId);
   }
+}
+
+async function stopIfStarted(server: Promise<RunningDistribution> | undefined): Promise<void> {
+  await (await server?.catch(() => undefined))?.stop();
 }

@@ -7,20 +7,29 @@ import type { SigningKey } from "./signingKey";
 
 /** One entry of the `access` claim, as the Docker token spec defines it. */
 export interface AccessClaim {
+  /** `repository` or `registry`. */
   type: string;
+  /** The repository name, or `catalog`. */
   name: string;
+  /** The granted actions, e.g. `pull`, `push`, `*`. */
   actions: string[];
 }
 
 /** The claims of a registry bearer token. */
 export interface RegistryClaims {
+  /** Issuer: the name each registry server trusts. */
   iss: string;
+  /** Subject: the token's name. */
   sub: string;
+  /** Audience: the registry's address (its `service`). */
   aud: string;
+  /** Expiry, not-before and issued-at, in epoch seconds. */
   exp: number;
   nbf: number;
   iat: number;
+  /** A unique id. */
   jti: string;
+  /** What the bearer may do. */
   access: AccessClaim[];
 }
 

@@ -15,8 +15,11 @@ import type { AccessClaim } from "./jwt";
 
 /** One scope a client asked for. */
 export interface RequestedScope {
+  /** `repository`, `registry`, … (a resource class such as `(plugin)` removed). */
   type: string;
+  /** The repository name (may hold `/` and `:`), or `catalog`. */
   name: string;
+  /** The actions asked for. */
   actions: string[];
 }
 

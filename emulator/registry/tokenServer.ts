@@ -8,6 +8,7 @@
  * Passwords never appear in decisions or responses.
  */
 import { randomUUID } from "node:crypto";
+import { decodeBasic } from "../http/auth";
 import { passwordMatches } from "../model/passwords";
 import type { TokenRecord } from "../model/records";
 import { signJwt, type AccessClaim } from "./jwt";
@@ -45,18 +46,23 @@ export interface AuthDecision {
 
 /** What the token endpoint consults. */
 export interface TokenServerDeps {
+  /** Signs the bearer tokens. */
   key: SigningKey;
   /** The registry served at address `service`, if any. */
   registryAt(service: string): { id: string; name: string } | undefined;
   /** The live (unexpired) token named `username` in the registry, if any. */
   findToken(registryId: string, username: string): TokenRecord | undefined;
+  /** Told about every decision. */
   onDecision(decision: AuthDecision): void;
 }
 
 /** A response to send. */
 export interface TokenResponse {
+  /** 200, 400, 401 or 405. */
   status: number;
+  /** Extra headers (`WWW-Authenticate` with a 401, `Allow` with a 405). */
   headers: Record<string, string>;
+  /** The JSON body: the token, or `{errors: [{code, message}]}`. */
   body: unknown;
 }
 
@@ -91,13 +97,13 @@ export function answerTokenRequest(
       body: { errors: [{ code: "UNSUPPORTED", message: "use GET" }] },
     };
   }
+  const credentials = basicCredentials(authorization);
+  if (credentials !== undefined) decision.username = credentials.username;
   const registry = deps.registryAt(service);
   if (registry === undefined)
     return deny(400, "UNSUPPORTED", `no registry is served at service '${service}'`);
   decision.registry = registry;
-  const credentials = basicCredentials(authorization);
   if (credentials === undefined) return deny(401, "UNAUTHORIZED", "no Basic credentials");
-  decision.username = credentials.username;
   const token = deps.findToken(registry.id, credentials.username);
   if (token === undefined)
     return deny(401, "UNAUTHORIZED", "no such token in this registry (unknown, deleted or expired)");
@@ -148,10 +154,6 @@ function describe(claim: AccessClaim): string {
 }
 
 function basicCredentials(header: string | undefined): { username: string; password: string } | undefined {
-  const match = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header ?? "");
-  if (match === null) return undefined;
-  const decoded = Buffer.from(match[1] as string, "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon <= 0) return undefined;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  const match = /^basic +(\S+) *$/i.exec(header ?? "");
+  return match === null ? undefined : decodeBasic(match[1] as string);
 }

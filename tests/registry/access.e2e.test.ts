@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator, type Scope } from "../../emulator";
+import { findRegistryBinary } from "../../emulator/registry/binary";
 import { EmulatorApi, tokensPath } from "../support/emulatorClient";
 import { TestClock } from "../support/emulatorFixture";
 import {
@@ -193,6 +194,120 @@ describe("registry emulation: Distribution and skopeo with the emulator's tokens
     expectSuccess(await push(image.layout, ref("app"), here.authFile));
   });
 
+  it("a bearer token issued for one registry is refused by another", async () => {
+    const pusher = await token("pusher", PUSH_ALL);
+    expectSuccess(await push(image.layout, ref("app"), pusher.authFile));
+    // The other registry holds app:1 too, so only the audience can make the difference.
+    const otherPusher = await token("pusher", PUSH_ALL, {}, otherRegistry);
+    expectSuccess(await push(image.layout, ref("app", "1", otherRegistry), otherPusher.authFile));
+    const bearer = await bearerFor(registry.hostname, "repository:app:pull", "pusher", pusher.password);
+    const tags = (host: string): Promise<number> =>
+      fetch(`http://${host}/v2/app/tags/list`, { headers: { Authorization: `Bearer ${bearer}` } }).then(
+        (r) => r.status,
+      );
+    expect(await tags(registry.hostname)).to.equal(200);
+    expect(await tags(otherRegistry.hostname)).to.equal(401);
+  });
+
+  it("team/* covers team/api but not team/api/v2 (the registry decides)", async () => {
+    const team = await token("team", [{ name: "team/*", type: "repository", actions: ["pull", "push"] }]);
+    expectSuccess(await push(image.layout, ref("team/api"), team.authFile));
+    expectDenied(await push(image.layout, ref("team/api/v2"), team.authFile), SCOPE_DENIED);
+    expectDenied(await push(image.layout, ref("teams/api"), team.authFile), SCOPE_DENIED);
+  });
+
+  it("a registry server that dies is reported and started again by the next request for it", async () => {
+    await emu.close();
+    const warnings: string[] = [];
+    emu = await startEmulator({
+      serveRegistry: true,
+      registries: [{ name: "fragile" }],
+      onWarning: (m) => warnings.push(m),
+    });
+    api = new EmulatorApi(emu.url);
+    const first = emu.registries[0] as typeof registry;
+    const pid = registryServerPid(first.hostname);
+    process.kill(pid, "SIGKILL");
+    await waitFor(() => warnings.length > 0);
+    expect(warnings[0]).to.include(`the registry server of 'fragile' at ${first.hostname} exited`);
+    const again = await api.get(`/registries/${first.id}`);
+    const hostname = again.json.properties.hostname as string;
+    expect(hostname).to.match(/^127\.0\.0\.1:\d+$/);
+    expect((await fetch(`http://${hostname}/v2/`)).status).to.equal(401);
+  });
+
+  it("a registry deleted through the API: its server stops, its images go, its logins end", async () => {
+    await emu.close();
+    const storageDir = path.join(tmp, "storage");
+    emu = await startEmulator({ serveRegistry: { storageDir } });
+    api = new EmulatorApi(emu.url);
+    const created = await api.post("/registries", {
+      properties: { name: "short-lived", location: "de/fra" },
+    });
+    expect(created.status).to.equal(201);
+    const doomed = { id: created.json.id as string, hostname: created.json.properties.hostname as string };
+    const pusher = await token("pusher", PUSH_ALL, {}, doomed);
+    expectSuccess(await push(image.layout, ref("app", "1", doomed), pusher.authFile));
+    expect(fs.readdirSync(storageDir)).to.deep.equal([doomed.id]);
+    expect((await api.delete(`/registries/${doomed.id}`)).status).to.equal(204);
+    const refused = await fetch(`http://${doomed.hostname}/v2/`).then(
+      () => "answered",
+      (err: Error & { cause?: { code?: string } }) => err.cause?.code,
+    );
+    expect(refused).to.equal("ECONNREFUSED");
+    expect(fs.readdirSync(storageDir)).to.deep.equal([]);
+    const login = await fetch(
+      `${new URL(emu.url).origin}/registry-auth/token?service=${doomed.hostname}&scope=repository:app:pull`,
+      { headers: { Authorization: `Basic ${Buffer.from(`pusher:${pusher.password}`).toString("base64")}` } },
+    );
+    expect(login.status).to.equal(400);
+  });
+
+  it("a registry whose server cannot start is not created, through the API or the admin route", async () => {
+    await emu.close();
+    const storageDir = path.join(tmp, "failing-storage");
+    const failNow = path.join(tmp, "fail-now");
+    const wrapper = path.join(tmp, "flaky-registry.sh");
+    // A registry binary that works until told to fail.
+    fs.writeFileSync(
+      wrapper,
+      `#!/bin/sh\n[ -e ${failNow} ] && { echo "simulated failure" >&2; exit 1; }\nexec ${findRegistryBinary()} "$@"\n`,
+      { mode: 0o755 },
+    );
+    const warnings: string[] = [];
+    emu = await startEmulator({
+      serveRegistry: { binary: wrapper, storageDir },
+      registries: [{ name: "works" }],
+      onWarning: (message) => warnings.push(message),
+    });
+    api = new EmulatorApi(emu.url);
+    fs.writeFileSync(failNow, "");
+    const created = await api.post("/registries", { properties: { name: "wont-start", location: "de/fra" } });
+    expect(created.status).to.equal(503);
+    expect(created.json.messages[0].message).to.include(
+      "the registry server for 'wont-start' did not start: registry server",
+    );
+    expect(created.json.messages[0].message).to.include("simulated failure");
+    const viaAdmin = await fetch(`${new URL(emu.url).origin}/_emulator/registries`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "wont-start-either" }),
+    });
+    expect(viaAdmin.status).to.equal(503);
+    expect(warnings.join("\n")).to.include("simulated failure");
+    expect(emu.admin.listRegistries().map((r) => r.properties.name)).to.deep.equal(["works"]);
+    expect(fs.readdirSync(storageDir)).to.deep.equal([emu.registries[0]?.id]);
+    fs.rmSync(failNow);
+    const made = await fetch(`${new URL(emu.url).origin}/_emulator/registries`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "starts-now" }),
+    });
+    const body = (await made.json()) as { hostname: string };
+    expect(made.status).to.equal(201);
+    expect((await fetch(`http://${body.hostname}/v2/`)).status).to.equal(401);
+  });
+
   it("a registry scope lists the catalog; a repository scope does not", async () => {
     const pusher = await token("pusher", PUSH_ALL);
     expectSuccess(await push(image.layout, ref("team/api"), pusher.authFile));
@@ -217,6 +332,52 @@ describe("registry emulation: Distribution and skopeo with the emulator's tokens
     for (const d of decisions) expect(d.registry).to.deep.equal({ id: registry.id, name: "reg-one" });
   });
 });
+
+/** A bearer token from the emulator's token endpoint for `service`, as a client gets one. */
+async function bearerFor(
+  service: string,
+  scope: string,
+  username: string,
+  password: string,
+): Promise<string> {
+  const challenge = await fetch(`http://${service}/v2/`);
+  const realm = /realm="([^"]+)"/.exec(challenge.headers.get("www-authenticate") ?? "")?.[1] as string;
+  const url = new URL(realm);
+  url.searchParams.set("service", service);
+  url.searchParams.set("scope", scope);
+  const basic = Buffer.from(`${username}:${password}`).toString("base64");
+  const answer = await fetch(url, { headers: { Authorization: `Basic ${basic}` } });
+  return ((await answer.json()) as { token: string }).token;
+}
+
+/** The pid of the Distribution process listening at `address` (found by its config's addr line). */
+function registryServerPid(address: string): number {
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    let cmdline: string[];
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    const config = cmdline[cmdline.indexOf("serve") + 1];
+    if (
+      cmdline.includes("serve") &&
+      config &&
+      fs.existsSync(config) &&
+      fs.readFileSync(config, "utf8").includes(`"addr": "${address}"`)
+    )
+      return Number(pid);
+  }
+  throw new Error(`no registry server process listens at ${address}`);
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** The Docker token flow by hand for `GET /v2/_catalog`: challenge, token, retry. */
 async function listCatalog(

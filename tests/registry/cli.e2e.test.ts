@@ -1,10 +1,11 @@
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { EmulatorApi } from "../support/emulatorClient";
-import { runCli, startCli, type Started } from "../support/emulatorCli";
+import { CLI, runCli, startCli, type Started } from "../support/emulatorCli";
 import {
   buildOciImage,
   pull,
@@ -13,6 +14,30 @@ import {
   requireRegistryTools,
   writeAuthFile,
 } from "../../scripts/registryClients";
+
+/** The emulator's temporary folders now (one per running `--serve-registry` emulator). */
+function leftovers(): string[] {
+  return fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("ionos-registry-emulator-"));
+}
+
+/** Pids of Distribution processes serving a config in an emulator's temporary folder. */
+function serverProcesses(): string[] {
+  return fs.readdirSync("/proc").filter((pid) => {
+    try {
+      return /\0serve\0[^\0]*ionos-registry-emulator-/.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** `ionos-registry-emulator --serve-registry` as a user starts it. */
 describe("registry emulation: the emulator's command line", function () {
@@ -62,11 +87,40 @@ describe("registry emulation: the emulator's command line", function () {
     );
     expect(first.stderr()).to.not.include(password);
     expect(fs.readdirSync(`${data}.registries`)).to.deep.equal([registry?.id]);
+    // A client's scope cannot forge a log line.
+    const forged = `${new URL(first.ready.url).origin}/registry-auth/token?service=${registry?.hostname}&scope=repository:app:pull%0Aforged-line`;
+    expect(
+      (
+        await fetch(forged, {
+          headers: { Authorization: `Basic ${Buffer.from(`ci-push:${password}`).toString("base64")}` },
+        })
+      ).status,
+    ).to.equal(200);
+    // A registry the API creates is kept in --data, and served again after the restart without being named.
+    const extra = await new EmulatorApi(first.ready.url).post("/registries", {
+      properties: { name: "made-later", location: "de/fra" },
+    });
+    expect(extra.status).to.equal(201);
     first.child.kill("SIGTERM");
     expect(await first.exit).to.equal(0);
 
+    expect(first.stderr()).to.include('asked=["repository:app:pull\\nforged-line"]');
+    expect(
+      first
+        .stderr()
+        .split("\n")
+        .some((line) => line.startsWith("forged-line")),
+    ).to.equal(false);
     const second = await start(args);
     const again = second.ready.registries[0];
+    const listed = (await (
+      await fetch(`${new URL(second.ready.url).origin}/_emulator/registries`)
+    ).json()) as {
+      items: Array<{ id: string; properties: { hostname: string } }>;
+    };
+    const later = listed.items.find((r) => r.id === extra.json.id)?.properties.hostname as string;
+    expect(later).to.match(/^127\.0\.0\.1:\d+$/);
+    expect((await fetch(`http://${later}/v2/`)).status).to.equal(401);
     expect(again?.id).to.equal(registry?.id);
     const authFile = writeAuthFile(path.join(dir, "b.json"), again?.hostname as string, "ci-push", password);
     const pulled = await pull(`${again?.hostname}/app:1`, path.join(dir, "pulled"), authFile);
@@ -90,14 +144,15 @@ describe("registry emulation: the emulator's command line", function () {
     expect(wrong.stderr).to.include(
       `--registry-binary ${path.join(dir, "nothing")} is not an executable file`,
     );
+    const spaced = await runCli(["--admin-token", "two words"]);
+    expect(spaced.code).to.equal(2);
+    expect(spaced.stderr).to.include("--admin-token must be non-empty, without whitespace");
     const alone = await runCli(["--registry-binary", "/usr/bin/true"]);
     expect(alone.code).to.equal(2);
     expect(alone.stderr).to.include("--registry-binary needs --serve-registry");
   });
 
   it("a registry server that cannot start fails the start, naming it, and leaves no temporary folder", async () => {
-    const leftovers = (): string[] =>
-      fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("ionos-registry-emulator-"));
     const before = leftovers();
     const failed = await runCli(["--serve-registry", "--registry-binary", "/bin/false"]);
     expect(failed.code).to.equal(1);
@@ -112,8 +167,34 @@ describe("registry emulation: the emulator's command line", function () {
     expect(leftovers()).to.deep.equal(before);
   });
 
-  it("stops its registry servers with it", async () => {
+  it("a stop while it is still starting its registry servers leaves no process or folder behind", async () => {
+    const before = leftovers();
+    const registries = ["reg-a", "reg-b", "reg-c", "reg-d", "reg-e", "reg-f"].flatMap((name) => [
+      "--registry",
+      name,
+    ]);
+    const child = spawn(process.execPath, [CLI, "--serve-registry", ...registries], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    // Once the first registry server runs, the others are still starting.
+    await waitUntil(() => serverProcesses().length > 0);
+    child.kill("SIGTERM");
+    expect(await exit, stderr).to.equal(0);
+    expect(stdout).to.equal("");
+    expect(stderr).to.include("emulator: SIGTERM, stopping");
+    expect(serverProcesses()).to.deep.equal([]);
+    expect(leftovers()).to.deep.equal(before);
+  });
+
+  it("stops its registry servers with it, and removes its temporary folder", async () => {
+    const before = leftovers();
     const cli = await start(["--serve-registry", "--quiet", "--registry", "one", "--registry", "two"]);
+    expect(leftovers()).to.have.length(before.length + 1);
     const addresses = cli.ready.registries.map((r) => r.hostname);
     for (const address of addresses) expect((await fetch(`http://${address}/v2/`)).status).to.equal(401);
     running.splice(0);
@@ -126,5 +207,6 @@ describe("registry emulation: the emulator's command line", function () {
       );
       expect(refused, address).to.equal("ECONNREFUSED");
     }
+    expect(leftovers()).to.deep.equal(before);
   });
 });

@@ -5,7 +5,7 @@
  * The list follows the current API (`pagination: {limit, token}`, query `pagination.token`), not the
  * obsolete v1.0 `nextPageToken`; the v1.0 query name is still accepted as an alias.
  */
-import { ApiProblem, ERROR_CODES, invalidField, notFound } from "../../errors";
+import { invalidField, notFound, registryServerFailed } from "../../errors";
 import { LIMITS } from "../../limits";
 import type { RegistryRecord } from "../../model/records";
 import { registryView, type RegistryView } from "../../model/views";
@@ -50,8 +50,9 @@ export function registryHandlers(models: Models): Record<string, Handler> {
       try {
         body = await render(record);
       } catch (err) {
-        // No registry without its server: the create fails as a whole.
+        // No registry without its server: the create fails as a whole, leaving nothing on disk.
         registries.delete(record.id);
+        await addresses.release(record.id);
         throw registryServerFailed(record.name, err);
       }
       return { status: 201, body, headers: { Location: `${ctx.baseUrl}/registries/${record.id}` } };
@@ -129,9 +130,4 @@ function registriesPage(
     pagination: { limit, token: hasNext ? encodePageToken(offset + limit) : "" },
     items: all.slice(offset, offset + limit),
   };
-}
-
-function registryServerFailed(name: string, err: unknown): ApiProblem {
-  const why = err instanceof Error ? err.message : String(err);
-  return new ApiProblem(503, ERROR_CODES.internal, `the registry server for '${name}' did not start: ${why}`);
 }
