@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { startEmulator, type RunningEmulator, type Scope } from "../../emulator";
 import { findRegistryBinary } from "../../emulator/registry/binary";
 import { EmulatorApi, tokensPath } from "../support/emulatorClient";
+import { getWithToken, registryServerPid, waitFor } from "../support/registryProcesses";
 import { TestClock } from "../support/emulatorFixture";
 import {
   buildOciImage,
@@ -200,13 +201,15 @@ describe("registry emulation: Distribution and skopeo with the emulator's tokens
     // The other registry holds app:1 too, so only the audience can make the difference.
     const otherPusher = await token("pusher", PUSH_ALL, {}, otherRegistry);
     expectSuccess(await push(image.layout, ref("app", "1", otherRegistry), otherPusher.authFile));
-    const bearer = await bearerFor(registry.hostname, "repository:app:pull", "pusher", pusher.password);
-    const tags = (host: string): Promise<number> =>
-      fetch(`http://${host}/v2/app/tags/list`, { headers: { Authorization: `Bearer ${bearer}` } }).then(
-        (r) => r.status,
-      );
-    expect(await tags(registry.hostname)).to.equal(200);
-    expect(await tags(otherRegistry.hostname)).to.equal(401);
+    const own = await getWithToken(`http://${registry.hostname}/v2/app/tags/list`, "pusher", pusher.password);
+    expect(own.status).to.equal(200);
+    const replayed = await getWithToken(
+      `http://${otherRegistry.hostname}/v2/app/tags/list`,
+      "",
+      "",
+      own.bearer,
+    );
+    expect(replayed.status).to.equal(401);
   });
 
   it("team/* covers team/api but not team/api/v2 (the registry decides)", async () => {
@@ -312,11 +315,13 @@ describe("registry emulation: Distribution and skopeo with the emulator's tokens
     const pusher = await token("pusher", PUSH_ALL);
     expectSuccess(await push(image.layout, ref("team/api"), pusher.authFile));
     const catalog = await token("catalog", [{ name: "catalog", type: "registry", actions: ["pull"] }]);
-    expect(await listCatalog(registry.hostname, "catalog", catalog.password)).to.deep.equal({
+    const catalogUrl = `http://${registry.hostname}/v2/_catalog`;
+    const listed = await getWithToken(catalogUrl, "catalog", catalog.password);
+    expect({ status: listed.status, body: listed.body }).to.deep.equal({
       status: 200,
       body: { repositories: ["team/api"] },
     });
-    expect((await listCatalog(registry.hostname, "pusher", pusher.password)).status).to.equal(401);
+    expect((await getWithToken(catalogUrl, "pusher", pusher.password)).status).to.equal(401);
   });
 
   it("logs every decision without a password, and answers 401 without credentials", async () => {
@@ -326,77 +331,13 @@ describe("registry emulation: Distribution and skopeo with the emulator's tokens
       `${new URL(emu.url).origin}/registry-auth/token?service=${registry.hostname}`,
     );
     expect(anonymous.status).to.equal(401);
+    // containerd's OAuth POST gets 405, on which it falls back to GET.
+    const posted = await fetch(`${new URL(emu.url).origin}/registry-auth/token`, { method: "POST" });
+    expect(posted.status).to.equal(405);
+    expect(posted.headers.get("allow")).to.equal("GET");
     const decisions = emu.authDecisions();
     expect(decisions.at(-1)).to.include({ outcome: "denied", reason: "no Basic credentials" });
     expect(JSON.stringify(decisions)).to.not.include(pusher.password);
     for (const d of decisions) expect(d.registry).to.deep.equal({ id: registry.id, name: "reg-one" });
   });
 });
-
-/** A bearer token from the emulator's token endpoint for `service`, as a client gets one. */
-async function bearerFor(
-  service: string,
-  scope: string,
-  username: string,
-  password: string,
-): Promise<string> {
-  const challenge = await fetch(`http://${service}/v2/`);
-  const realm = /realm="([^"]+)"/.exec(challenge.headers.get("www-authenticate") ?? "")?.[1] as string;
-  const url = new URL(realm);
-  url.searchParams.set("service", service);
-  url.searchParams.set("scope", scope);
-  const basic = Buffer.from(`${username}:${password}`).toString("base64");
-  const answer = await fetch(url, { headers: { Authorization: `Basic ${basic}` } });
-  return ((await answer.json()) as { token: string }).token;
-}
-
-/** The pid of the Distribution process listening at `address` (found by its config's addr line). */
-function registryServerPid(address: string): number {
-  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    let cmdline: string[];
-    try {
-      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue;
-    }
-    const config = cmdline[cmdline.indexOf("serve") + 1];
-    if (
-      cmdline.includes("serve") &&
-      config &&
-      fs.existsSync(config) &&
-      fs.readFileSync(config, "utf8").includes(`"addr": "${address}"`)
-    )
-      return Number(pid);
-  }
-  throw new Error(`no registry server process listens at ${address}`);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** The Docker token flow by hand for `GET /v2/_catalog`: challenge, token, retry. */
-async function listCatalog(
-  host: string,
-  username: string,
-  password: string,
-): Promise<{ status: number; body: unknown }> {
-  const challenge = await fetch(`http://${host}/v2/_catalog`);
-  const header = challenge.headers.get("www-authenticate") ?? "";
-  const params = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-  const url = new URL(params.realm as string);
-  url.searchParams.set("service", params.service as string);
-  url.searchParams.set("scope", params.scope as string);
-  const basic = Buffer.from(`${username}:${password}`).toString("base64");
-  const issued = (await (await fetch(url, { headers: { Authorization: `Basic ${basic}` } })).json()) as {
-    token: string;
-  };
-  const answer = await fetch(`http://${host}/v2/_catalog`, {
-    headers: { Authorization: `Bearer ${issued.token}` },
-  });
-  return { status: answer.status, body: await answer.json() };
-}

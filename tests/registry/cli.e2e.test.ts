@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { EmulatorApi } from "../support/emulatorClient";
 import { CLI, runCli, startCli, type Started } from "../support/emulatorCli";
+import { registryServerProcesses, waitFor } from "../support/registryProcesses";
 import {
   buildOciImage,
   pull,
@@ -18,25 +19,6 @@ import {
 /** The emulator's temporary folders now (one per running `--serve-registry` emulator). */
 function leftovers(): string[] {
   return fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("ionos-registry-emulator-"));
-}
-
-/** Pids of Distribution processes serving a config in an emulator's temporary folder. */
-function serverProcesses(): string[] {
-  return fs.readdirSync("/proc").filter((pid) => {
-    try {
-      return /\0serve\0[^\0]*ionos-registry-emulator-/.test(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"));
-    } catch {
-      return false;
-    }
-  });
-}
-
-async function waitUntil(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** `ionos-registry-emulator --serve-registry` as a user starts it. */
@@ -182,12 +164,12 @@ describe("registry emulation: the emulator's command line", function () {
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
     // Once the first registry server runs, the others are still starting.
-    await waitUntil(() => serverProcesses().length > 0);
+    await waitFor(() => registryServerProcesses().length > 0);
     child.kill("SIGTERM");
     expect(await exit, stderr).to.equal(0);
     expect(stdout).to.equal("");
     expect(stderr).to.include("emulator: SIGTERM, stopping");
-    expect(serverProcesses()).to.deep.equal([]);
+    expect(registryServerProcesses()).to.deep.equal([]);
     expect(leftovers()).to.deep.equal(before);
   });
 
