@@ -74,7 +74,6 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
 
 async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined): Promise<RunningEmulator> {
   const store: Store = opts.dataFile === undefined ? new MemoryStore() : new FileStore(opts.dataFile);
-  if (hosting !== undefined) hosting.onServerExit = opts.onWarning;
   const models = {
     tokens: new TokenModel({ store, clock: opts.clock }),
     registries: new RegistryModel(store, opts.clock),
@@ -88,6 +87,8 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
   let credentials = opts.credentials;
   const log = new RequestLog(opts.onRequest);
   const authLog = new RequestLog<AuthDecision>(opts.onAuthDecision);
+  const registryAddress = (registryId: string): Promise<string> =>
+    models.addresses.of(models.registries.get(parseId(registryId, "registryId")));
   const admin = createAdmin(models, opts.onWarning);
   let baseUrl = "";
   const adminRouter = createAdminRouter({
@@ -96,7 +97,7 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
     clearRequests: () => log.clear(),
     getFaults: () => faults.describe(),
     setFaults,
-    registryAddress: (id) => models.addresses.of(models.registries.get(id)),
+    registryAddress,
     maxBodyBytes: opts.maxBodyBytes,
     onError: opts.onError,
   });
@@ -145,8 +146,7 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
       credentials = resolveCredentials(next);
     },
     admin,
-    registryAddress: (registryId) =>
-      models.addresses.of(models.registries.get(parseId(registryId, "registryId"))),
+    registryAddress,
     authDecisions: () => authLog.list(),
     close,
   };
@@ -158,7 +158,7 @@ function hostingOptions(opts: ResolvedOptions): RegistryHostingOptions {
   const storageDir =
     serve.storageDir ??
     (opts.dataFile === undefined ? undefined : `${path.resolve(opts.dataFile)}.registries`);
-  return { ...serve, ...(storageDir === undefined ? {} : { storageDir }) };
+  return { ...serve, ...(storageDir === undefined ? {} : { storageDir }), onServerExit: opts.onWarning };
 }
 
 /** The token endpoint over the hosted registries and the token model. */

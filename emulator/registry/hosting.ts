@@ -47,6 +47,8 @@ export interface RegistryHostingOptions {
   binary?: string;
   /** Keep images here, one folder per registry id (beside a `--data` file); default: a temporary folder. */
   storageDir?: string;
+  /** Told when a registry server dies on its own. @default ignore */
+  onServerExit?: (message: string) => void;
 }
 
 /** Distribution processes for the emulated registries; see the module comment. */
@@ -60,13 +62,12 @@ export class RegistryHosting implements RegistryAddresses {
   private readonly servers = new Map<string, Promise<RunningDistribution>>();
   private readonly addresses = new Map<string, { id: string; name: string; address: string }>();
   private realm: string | undefined;
-
-  /** Told when a registry server dies on its own. */
-  onServerExit: (message: string) => void = () => undefined;
+  private readonly onServerExit: (message: string) => void;
 
   /** @throws Error when the registry binary cannot be found (naming how to install it) */
   constructor(options: RegistryHostingOptions = {}) {
     this.binary = findRegistryBinary(options.binary);
+    this.onServerExit = options.onServerExit ?? (() => undefined);
     this.key = createSigningKey();
     this.workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "ionos-registry-emulator-"));
     this.storageRoot = options.storageDir ?? path.join(this.workRoot, "storage");
