@@ -4,7 +4,7 @@
  * the host environment is in `pluginHarness.ts`.
  */
 import { randomBytes } from "crypto";
-import { readFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import { startEmulator, type FaultOptions, type RunningEmulator } from "../emulator";
 import { startProviderHost, type ProviderHost } from "../tests/support/providerHost";
 import type { RegisteredToken } from "../tests/support/serializedProvider";
@@ -169,6 +169,39 @@ export function memoryOf(pid: number): { peakKiB: number; rssKiB: number } | und
   const peakKiB = field("VmHWM");
   const rssKiB = field("VmRSS");
   return peakKiB === undefined || rssKiB === undefined ? undefined : { peakKiB, rssKiB };
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat`'s CPU times (`getconf CLK_TCK`: 100 on every Linux we run). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system) a process has used so far in milliseconds, from `/proc/<pid>/stat`, or undefined
+ * where `/proc` is unavailable. Its resolution is one clock tick (10 ms): measure phases that use seconds.
+ */
+export function cpuTimeMs(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const [utime, stime] = [Number(fields[11]), Number(fields[12])];
+  return ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Resets a process's peak resident set size (`VmHWM`) to its current one (`echo 5 > /proc/<pid>/clear_refs`),
+ * so that the next {@link memoryOf} reports the peak since now. False where that is not possible.
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The median of a list (NaN when empty). */

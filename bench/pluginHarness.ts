@@ -5,7 +5,12 @@
 import type { FaultOptions, RunningEmulator } from "../emulator";
 import type { RegisteredToken } from "../tests/support/serializedProvider";
 import { startPluginSession, type PluginSession } from "../tests/support/pluginSession";
+import * as path from "path";
+import { PROJECT_ROOT } from "../tests/support/providerHost";
 import { startBenchEmulator, type Props } from "./harness";
+
+/** The plugin-mode floor's executable (see `floors/pluginFloor.ts`). */
+export const FLOOR_PLUGIN_PATH = path.join(PROJECT_ROOT, "bench", "floors", "pulumi-resource-floor");
 
 /** An emulator and one plugin configured against it. */
 export interface PluginBenchEnv {
@@ -20,15 +25,17 @@ export interface PluginBenchEnv {
 /**
  * Starts an emulator (loopback, one registry, `faults`) and a plugin configured for it.
  * @param registered - what `RegistryToken` registers in dynamic mode: its inputs are the program's inputs
+ * @param executable - the plugin to start: `RegistryToken`'s (the default) or {@link FLOOR_PLUGIN_PATH}
  */
 export async function startPluginBenchEnv(
   registered: RegisteredToken,
   faults: FaultOptions = {},
+  executable?: string,
 ): Promise<PluginBenchEnv> {
   const { emulator, apiToken } = await startBenchEmulator(faults);
   let plugin: PluginSession;
   try {
-    plugin = await startPluginSession();
+    plugin = await startPluginSession({}, executable ? { executable } : {});
     await plugin.configure({ token: apiToken, endpoint: emulator.url });
   } catch (error) {
     await emulator.close();

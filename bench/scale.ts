@@ -8,10 +8,12 @@
 import type { RunningEmulator } from "../emulator";
 import type { PluginResource } from "../tests/support/pluginSession";
 import type { RegisteredToken } from "../tests/support/serializedProvider";
-import { serializedBaselineProvider } from "./baseline";
+import { serializedFloorProvider } from "./floors/dynamicFloor";
 import {
+  cpuTimeMs,
   mean,
   memoryOf,
+  resetPeakRss,
   percentile,
   runPool,
   startBenchEnv,
@@ -20,19 +22,21 @@ import {
   type LiveToken,
   type Props,
 } from "./harness";
-import { startPluginBenchEnv, type PluginBenchEnv } from "./pluginHarness";
+import { FLOOR_PLUGIN_PATH, startPluginBenchEnv, type PluginBenchEnv } from "./pluginHarness";
 import { int, ms, type Budget, type Row, type SectionResult } from "./report";
 import type { Mode } from "./requests";
 
-/**
- * The lifecycle phases, in order. `baseline refresh` refreshes the same tokens through the same host with a
- * minimal provider (see `baseline.ts`): the part of a refresh that is host and harness, not this provider.
- */
-export type PhaseName = "create" | "refresh" | "baseline refresh" | "update" | "delete";
+/** The lifecycle phases, in order: create (with check), refresh, update (with check and diff), delete. */
+export type PhaseName = "create" | "refresh" | "update" | "delete";
 
-const DYNAMIC_PHASES: readonly PhaseName[] = ["create", "refresh", "baseline refresh", "update", "delete"];
-/** The plugin has no minimal counterpart to refresh with: its phases are the lifecycle's. */
-const PLUGIN_PHASES: readonly PhaseName[] = ["create", "refresh", "update", "delete"];
+/** Every phase, in the order a token lives through them. */
+export const PHASES: readonly PhaseName[] = ["create", "refresh", "update", "delete"];
+
+/** Which provider a run drives: `RegistryToken`'s, or the mode's floor (`floors/`). */
+export type Contender = "subject" | "floor";
+
+/** Tokens every fresh process handles (all phases) before its memory is measured: JIT and heap warm-up. */
+export const WARM_UP_TOKENS = 100;
 
 /** One phase over all N tokens. */
 export interface ScalePhase {
@@ -41,6 +45,8 @@ export interface ScalePhase {
   idealMs: number;
   /** wallMs ÷ idealMs. */
   ratio: number;
+  /** CPU time (user + system) the process serving the provider used during the phase, from `/proc`. */
+  cpuMs?: number;
   /** API requests the phase made (the minimum is N). */
   requests: number;
   /** Mean and 95th percentile of one operation's gRPC calls, as the engine would wait for them. */
@@ -52,17 +58,33 @@ export interface ScalePhase {
   failureSamples: string[];
 }
 
-/** Raw figures of one scale run. */
+/** Memory of the process serving one contender, over the measured phases (after the warm-up), KiB. */
+export interface ProcessMemory {
+  /** Resident set size when the measured phases began (after the warm-up). */
+  startRssKiB: number;
+  /** Peak resident set size (VmHWM, reset after the warm-up) over the measured phases. */
+  peakKiB: number;
+  /** Resident set size at the end. */
+  rssKiB: number;
+}
+
+/** Raw figures of one scale run: `RegistryToken` and the floor, each in a fresh process. */
 export interface ScaleData {
   mode: Mode;
   n: number;
   latencyMs: number;
   concurrency: number;
+  warmUpTokens: number;
+  /** `RegistryToken`'s phases. */
   phases: ScalePhase[];
-  /** Peak resident set size (VmHWM) at the end of the process serving the provider (host or plugin), KiB. */
+  /** Peak resident set size (VmHWM) of the process serving `RegistryToken` over the measured phases, KiB. */
   hostPeakRssKiB?: number;
   /** Resident set size of that process at the end, KiB. */
   hostRssKiB?: number;
+  /** That process's memory in full. */
+  memory?: ProcessMemory;
+  /** The same phases through the floor, in a fresh process of its own. */
+  floor?: { phases: ScalePhase[]; memory?: ProcessMemory };
 }
 
 /** Parameters of {@link measureScale}. */
@@ -72,114 +94,163 @@ export interface ScaleOptions {
   latencyMs?: number;
   /** @default 16 */
   concurrency?: number;
-  /** When set, the refresh phase must finish within this multiple of the ideal. */
-  refreshBudgetRatio?: number;
 }
 
 /**
- * What the phases need from one mode: the phases it runs, the process whose memory is reported, and one
- * operation of a phase on token `index` as the engine sequences the gRPC calls for it — returning the token as
- * the engine would now store it (undefined once deleted).
+ * What the phases need from one mode and contender: the emulator it talks to, the process whose memory and CPU
+ * are read, and one operation of a phase on token `index` as the engine sequences the gRPC calls for it —
+ * returning the token as the engine would now store it (undefined once deleted).
  */
-interface ScaleDriver<T> {
+export interface ScaleDriver<T> {
   mode: Mode;
-  phases: readonly PhaseName[];
+  contender: Contender;
   emulator: RunningEmulator;
   pid: number | undefined;
   step(phase: PhaseName, index: number, token: T | undefined): Promise<T | undefined>;
 }
 
-/** Runs the phases (the minimal provider's refresh too) over `n` tokens through one fresh dynamic-provider host. */
+/** A driver and what stops its processes. */
+export interface StartedDriver {
+  driver: ScaleDriver<unknown>;
+  close(): Promise<void>;
+}
+
+/** Starts a fresh process serving `contender` in `mode`, against its own emulator with `latencyMs`. */
+export async function startDriver(
+  registered: RegisteredToken,
+  mode: Mode,
+  contender: Contender,
+  latencyMs: number,
+): Promise<StartedDriver> {
+  const latency = { fixedMs: latencyMs };
+  if (mode === "dynamic") {
+    const env = await startBenchEnv(registered, { faults: { latency } });
+    const provider = contender === "floor" ? await serializedFloorProvider() : registered.provider;
+    return {
+      driver: dynamicDriver(env, contender, provider) as ScaleDriver<unknown>,
+      close: () => env.close(),
+    };
+  }
+  const env = await startPluginBenchEnv(
+    registered,
+    { latency },
+    contender === "floor" ? FLOOR_PLUGIN_PATH : undefined,
+  );
+  return { driver: pluginDriver(env, contender) as ScaleDriver<unknown>, close: () => env.close() };
+}
+
+/**
+ * The scale section of one mode: `RegistryToken` and then the floor, each in a fresh process that first handles
+ * {@link WARM_UP_TOKENS} tokens, then runs every phase over `n` tokens with its peak RSS reset in between — so
+ * the memory figures are the provider's at N, not the process's warm-up.
+ */
 export async function measureScale(
   registered: RegisteredToken,
+  mode: Mode,
   options: ScaleOptions,
 ): Promise<SectionResult<ScaleData>> {
-  const { latencyMs = 20 } = options;
-  const baseline = await serializedBaselineProvider();
-  const env = await startBenchEnv(registered, { faults: { latency: { fixedMs: latencyMs } } });
-  let data: ScaleData;
-  try {
-    data = await runPhases(dynamicDriver(env, baseline), options);
-  } finally {
-    await env.close();
+  const { n, latencyMs = 20, concurrency = 16 } = options;
+  const runs: Partial<Record<Contender, { phases: ScalePhase[]; memory?: ProcessMemory }>> = {};
+  for (const contender of ["subject", "floor"] as const) {
+    const started = await startDriver(registered, mode, contender, latencyMs);
+    try {
+      runs[contender] = await measureFreshProcess(started.driver, { n, latencyMs, concurrency });
+    } finally {
+      await started.close();
+    }
   }
+  const subject = runs.subject!;
+  const data: ScaleData = {
+    mode,
+    n,
+    latencyMs,
+    concurrency,
+    warmUpTokens: WARM_UP_TOKENS,
+    phases: subject.phases,
+    hostPeakRssKiB: subject.memory?.peakKiB,
+    hostRssKiB: subject.memory?.rssKiB,
+    memory: subject.memory,
+    floor: runs.floor,
+  };
+  return { rows: rowsOf(data), budgets: budgetsOf(data), data };
+}
+
+/** Warm-up, peak reset, then every phase over `n` tokens; the process's memory over those phases. */
+async function measureFreshProcess<T>(
+  driver: ScaleDriver<T>,
+  options: Required<ScaleOptions>,
+): Promise<{ phases: ScalePhase[]; memory?: ProcessMemory }> {
+  await runLifecycle(driver, { ...options, n: WARM_UP_TOKENS });
+  const pid = driver.pid;
+  const start = pid === undefined || !resetPeakRss(pid) ? undefined : memoryOf(pid);
+  const phases = await runLifecycle(driver, options);
+  const end = pid === undefined ? undefined : memoryOf(pid);
+  const memory =
+    start && end ? { startRssKiB: start.rssKiB, peakKiB: end.peakKiB, rssKiB: end.rssKiB } : undefined;
+  return { phases, memory };
+}
+
+/** Every phase over `n` fresh tokens, in order. */
+export async function runLifecycle<T>(
+  driver: ScaleDriver<T>,
+  options: Required<ScaleOptions>,
+): Promise<ScalePhase[]> {
+  const live: Array<T | undefined> = new Array<T | undefined>(options.n).fill(undefined);
+  const phases: ScalePhase[] = [];
+  for (const phase of PHASES) phases.push(await runPhase(driver, phase, live, options));
+  return phases;
+}
+
+/** One phase over every token of `live`, timed, with the provider process's CPU time and the request log. */
+export async function runPhase<T>(
+  driver: ScaleDriver<T>,
+  phase: PhaseName,
+  live: Array<T | undefined>,
+  options: Required<ScaleOptions>,
+): Promise<ScalePhase> {
+  const { latencyMs, concurrency } = options;
+  const n = live.length;
+  const idealMs = (n * latencyMs) / concurrency;
+  driver.emulator.clearRequests();
+  const durations: number[] = [];
+  const cpuBefore = driver.pid === undefined ? undefined : cpuTimeMs(driver.pid);
+  const { value: outcome, ms: wallMs } = await timed(() =>
+    runPool(n, concurrency, async (i) => {
+      const { value: token, ms: operationMs } = await timed(() => driver.step(phase, i, live[i]));
+      live[i] = token;
+      durations.push(operationMs);
+    }),
+  );
+  const cpuAfter = driver.pid === undefined ? undefined : cpuTimeMs(driver.pid);
+  const log = driver.emulator.requests();
   return {
-    rows: rowsOf(data, options.refreshBudgetRatio),
-    budgets: budgetsOf(data, options.refreshBudgetRatio),
-    data,
+    phase,
+    wallMs,
+    idealMs,
+    ratio: wallMs / idealMs,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}),
+    requests: log.length,
+    operationMs: { mean: mean(durations), p95: percentile(durations, 0.95) },
+    apiMeanMs: mean(log.map((r) => r.durationMs)),
+    failures: outcome.failures.length,
+    failureSamples: outcome.failures.slice(0, 3).map((f) => f.message),
   };
 }
 
 /**
- * The same phases through one freshly started plugin process over gRPC. Only the request and failure budget
- * applies: the refresh budget's reference (a minimal provider through the same process) exists for the host.
+ * The dynamic mode: the host's Check/Create/Read/Diff/Update/Delete with `provider` (`RegistryToken`'s or the
+ * floor's serialized text) as `__provider` in the payloads.
  */
-export async function measurePluginScale(
-  registered: RegisteredToken,
-  options: Omit<ScaleOptions, "refreshBudgetRatio">,
-): Promise<SectionResult<ScaleData>> {
-  const { latencyMs = 20 } = options;
-  const env = await startPluginBenchEnv(registered, { latency: { fixedMs: latencyMs } });
-  let data: ScaleData;
-  try {
-    data = await runPhases(pluginDriver(env), options);
-  } finally {
-    await env.close();
-  }
-  return { rows: rowsOf(data, undefined), budgets: budgetsOf(data, undefined), data };
-}
-
-/** Each phase over all N tokens, timed, with the emulator's request log of that phase. */
-async function runPhases<T>(driver: ScaleDriver<T>, options: ScaleOptions): Promise<ScaleData> {
-  const { n, latencyMs = 20, concurrency = 16 } = options;
-  const idealMs = (n * latencyMs) / concurrency;
-  const live: Array<T | undefined> = new Array<T | undefined>(n).fill(undefined);
-  const phases: ScalePhase[] = [];
-  for (const phase of driver.phases) {
-    driver.emulator.clearRequests();
-    const durations: number[] = [];
-    const { value: outcome, ms: wallMs } = await timed(() =>
-      runPool(n, concurrency, async (i) => {
-        const { value: token, ms: operationMs } = await timed(() => driver.step(phase, i, live[i]));
-        live[i] = token;
-        durations.push(operationMs);
-      }),
-    );
-    const log = driver.emulator.requests();
-    phases.push({
-      phase,
-      wallMs,
-      idealMs,
-      ratio: wallMs / idealMs,
-      requests: log.length,
-      operationMs: { mean: mean(durations), p95: percentile(durations, 0.95) },
-      apiMeanMs: mean(log.map((r) => r.durationMs)),
-      failures: outcome.failures.length,
-      failureSamples: outcome.failures.slice(0, 3).map((f) => f.message),
-    });
-  }
-  const memory = driver.pid === undefined ? undefined : memoryOf(driver.pid);
-  return {
-    mode: driver.mode,
-    n,
-    latencyMs,
-    concurrency,
-    phases,
-    hostPeakRssKiB: memory?.peakKiB,
-    hostRssKiB: memory?.rssKiB,
-  };
-}
-
-/** The dynamic mode: the host's Check/Create/Read/Diff/Update/Delete with `__provider` in the payloads. */
-function dynamicDriver(env: BenchEnv, baseline: string): ScaleDriver<LiveToken> {
+export function dynamicDriver(env: BenchEnv, contender: Contender, provider: string): ScaleDriver<LiveToken> {
   const { host } = env;
+  const program = (overrides: Props = {}): Props => ({ ...env.program(overrides), __provider: provider });
   return {
     mode: "dynamic",
-    phases: DYNAMIC_PHASES,
+    contender,
     emulator: env.emulator,
     pid: host.pid,
     async step(phase, _index, token) {
-      if (phase === "create") return env.createToken();
+      if (phase === "create") return env.createToken(program());
       if (!token) throw new Error("the token was not created");
       switch (phase) {
         case "refresh": {
@@ -187,14 +258,8 @@ function dynamicDriver(env: BenchEnv, baseline: string): ScaleDriver<LiveToken> 
           if (read.id !== token.id) throw new Error(`refresh of ${token.id} lost the token`);
           return { ...token, outs: read.properties };
         }
-        case "baseline refresh": {
-          const swap = (props: Props): Props => ({ ...props, __provider: baseline });
-          const read = await host.read(token.id, swap(token.outs), swap(token.inputs));
-          if (read.id !== token.id) throw new Error(`baseline refresh of ${token.id} lost the token`);
-          return token;
-        }
         case "update": {
-          const checked = await host.check(token.inputs, env.program({ status: "disabled" }));
+          const checked = await host.check(token.inputs, program({ status: "disabled" }));
           await host.diff(token.id, token.outs, checked.inputs);
           const outs = await host.update(token.id, token.outs, checked.inputs);
           return { ...token, inputs: checked.inputs, outs };
@@ -211,11 +276,11 @@ function dynamicDriver(env: BenchEnv, baseline: string): ScaleDriver<LiveToken> 
  * The plugin mode: the same calls over the plugin's gRPC port, each token under its own URN (the engine gives
  * every resource one; the plugin takes the name prefix from it), the password travelling as a secret.
  */
-function pluginDriver(env: PluginBenchEnv): ScaleDriver<PluginResource> {
+export function pluginDriver(env: PluginBenchEnv, contender: Contender): ScaleDriver<PluginResource> {
   const { plugin } = env;
   return {
     mode: "plugin",
-    phases: PLUGIN_PHASES,
+    contender,
     emulator: env.emulator,
     pid: plugin.child.pid,
     async step(phase, index, token) {
@@ -236,8 +301,6 @@ function pluginDriver(env: PluginBenchEnv): ScaleDriver<PluginResource> {
         case "delete":
           await plugin.delete(name, token);
           return undefined;
-        default:
-          throw new Error(`the plugin has no ${phase} phase`);
       }
     },
   };
@@ -248,56 +311,88 @@ function sectionOf(data: ScaleData): string {
   return `scale N=${data.n}, ${data.mode}`;
 }
 
-function rowsOf(data: ScaleData, refreshBudget: number | undefined): Row[] {
+const mib = (kib: number | undefined): string =>
+  kib === undefined ? "n/a" : `${(kib / 1024).toFixed(1)} MiB`;
+
+function rowsOf(data: ScaleData): Row[] {
   const section = sectionOf(data);
-  const rows: Row[] = data.phases.map((p) => ({
-    section,
-    metric: p.phase === "baseline refresh" ? "refresh, minimal provider (reference)" : `${p.phase} wall time`,
-    measured: `${ms(p.wallMs)} (${int(p.requests)} req${p.failures ? `, ${p.failures} failed` : ""})`,
-    reference:
-      `ideal ${ms(p.idealMs)}${p.phase === "refresh" && refreshBudget ? `, ≤ ${refreshBudget}×` : ""}; ` +
-      `op ${p.operationMs.mean.toFixed(1)} ms mean, API ${p.apiMeanMs.toFixed(1)} ms`,
-    ratio: p.ratio,
-    ...(p.phase === "refresh" && refreshBudget ? { pass: p.ratio <= refreshBudget } : {}),
-  }));
+  const rows: Row[] = data.phases.map((p) => {
+    const floor = data.floor?.phases.find((f) => f.phase === p.phase);
+    return {
+      section,
+      metric: `${p.phase} wall time`,
+      measured: `${ms(p.wallMs)} (${int(p.requests)} req${p.failures ? `, ${p.failures} failed` : ""})`,
+      reference:
+        `ideal ${ms(p.idealMs)}${floor ? `, floor ${ms(floor.wallMs)}` : ""}; ` +
+        `op ${p.operationMs.mean.toFixed(1)} ms mean, API ${p.apiMeanMs.toFixed(1)} ms`,
+      ratio: p.ratio,
+    };
+  });
   rows.push({
     section,
-    metric: `${data.mode === "plugin" ? "plugin" : "host"} peak RSS (VmHWM, all phases)`,
-    measured: data.hostPeakRssKiB === undefined ? "n/a" : `${(data.hostPeakRssKiB / 1024).toFixed(1)} MiB`,
-    reference:
-      data.hostRssKiB === undefined ? undefined : `RSS at end ${(data.hostRssKiB / 1024).toFixed(1)} MiB`,
+    metric: `${data.mode === "plugin" ? "plugin" : "host"} peak RSS after a ${data.warmUpTokens}-token warm-up`,
+    measured: mib(data.memory?.peakKiB),
+    reference: `floor ${mib(data.floor?.memory?.peakKiB)}; RSS at the start ${mib(data.memory?.startRssKiB)}`,
   });
   return rows;
 }
 
-function budgetsOf(data: ScaleData, refreshBudget: number | undefined): Budget[] {
-  const budgets: Budget[] = [];
-  const extra = data.phases.filter((p) => p.requests !== data.n || p.failures > 0);
-  budgets.push({
-    name: `${sectionOf(data)}: one request per operation, no failures`,
-    measured: data.phases.map((p) => `${p.phase} ${p.requests} req/${p.failures} failed`).join(", "),
-    limit: `${data.n} requests and 0 failures per phase`,
-    pass: extra.length === 0,
-    ...(extra.length ? { note: extra.flatMap((p) => p.failureSamples).join("; ") || "extra requests" } : {}),
+function budgetsOf(data: ScaleData): Budget[] {
+  const runs = [
+    { who: "", phases: data.phases },
+    { who: " (floor)", phases: data.floor?.phases ?? [] },
+  ];
+  return runs.map(({ who, phases }) => {
+    const extra = phases.filter((p) => p.requests !== data.n || p.failures > 0);
+    return {
+      name: `${sectionOf(data)}${who}: one request per operation, no failures`,
+      measured: phases.map((p) => `${p.phase} ${p.requests} req/${p.failures} failed`).join(", "),
+      limit: `${data.n} requests and 0 failures per phase`,
+      pass: phases.length === PHASES.length && extra.length === 0,
+      ...(extra.length
+        ? { note: extra.flatMap((p) => p.failureSamples).join("; ") || "extra requests" }
+        : {}),
+    };
   });
-  const refresh = data.phases.find((p) => p.phase === "refresh");
-  const reference = data.phases.find((p) => p.phase === "baseline refresh");
-  if (refreshBudget !== undefined && refresh) {
-    const pass = refresh.ratio <= refreshBudget;
-    const note =
-      pass || !reference
-        ? undefined
-        : `a minimal provider through the same host measured ${reference.ratio.toFixed(2)}× in this run, ` +
-          (reference.ratio > refreshBudget
-            ? "over the budget as well: the host and the harness alone exceed it on this machine"
-            : `so ${(refresh.ratio - reference.ratio).toFixed(2)}× is this provider's own cost`);
-    budgets.push({
-      name: `${sectionOf(data)}: refresh wall time`,
-      measured: `${ms(refresh.wallMs)} = ${refresh.ratio.toFixed(2)}× ideal ${ms(refresh.idealMs)}`,
-      limit: `≤ ${refreshBudget}× ideal`,
-      pass,
-      ...(note ? { note } : {}),
-    });
-  }
-  return budgets;
+}
+
+/** Peak RSS growth per token allowed between the smallest and the largest N of a run, in bytes. */
+export const MEMORY_BUDGET_BYTES_PER_TOKEN = 20_000;
+
+/** Peak RSS growth per added token between two scale runs of one mode, in bytes (undefined without figures). */
+export function peakGrowthPerToken(
+  small: { n: number; peakKiB?: number },
+  large: { n: number; peakKiB?: number },
+): number | undefined {
+  if (small.peakKiB === undefined || large.peakKiB === undefined || large.n <= small.n) return undefined;
+  return ((large.peakKiB - small.peakKiB) * 1024) / (large.n - small.n);
+}
+
+/**
+ * The memory budget of one mode: `RegistryToken`'s peak RSS may grow by at most
+ * {@link MEMORY_BUDGET_BYTES_PER_TOKEN} per token from the smallest N to the largest. The floor's growth in the
+ * same run says how much of it the host or gRPC would add with any provider.
+ */
+export function memoryBudgets(runs: readonly ScaleData[]): Budget[] {
+  if (runs.length < 2) return [];
+  const [small, large] = [runs[0], runs[runs.length - 1]];
+  const ours = peakGrowthPerToken(
+    { n: small.n, peakKiB: small.memory?.peakKiB },
+    { n: large.n, peakKiB: large.memory?.peakKiB },
+  );
+  const floor = peakGrowthPerToken(
+    { n: small.n, peakKiB: small.floor?.memory?.peakKiB },
+    { n: large.n, peakKiB: large.floor?.memory?.peakKiB },
+  );
+  const kb = (bytes: number | undefined) => (bytes === undefined ? "n/a" : `${(bytes / 1000).toFixed(1)} KB`);
+  return [
+    {
+      name: `${large.mode}: peak RSS growth per token, N = ${small.n} → ${large.n}`,
+      measured:
+        `${kb(ours)} (${mib(small.memory?.peakKiB)} → ${mib(large.memory?.peakKiB)}); ` +
+        `floor ${kb(floor)} (${mib(small.floor?.memory?.peakKiB)} → ${mib(large.floor?.memory?.peakKiB)})`,
+      limit: `≤ ${kb(MEMORY_BUDGET_BYTES_PER_TOKEN)}`,
+      pass: ours !== undefined && ours <= MEMORY_BUDGET_BYTES_PER_TOKEN,
+    },
+  ];
 }

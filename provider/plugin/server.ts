@@ -21,7 +21,7 @@ import type { TokenInputs, TokenOutputs } from "../rules/types";
 import { UNKNOWN } from "../rules/unknown";
 import { PACKAGE_VERSION } from "../lifecycle/version";
 import { FUNCTIONS, PACKAGE_NAME, pluginSchema } from "./schema";
-import { revealed, secretProperties, withSecrets } from "./wire";
+import { revealed, unwrapped, withSecrets, type Unwrapped } from "./wire";
 
 type Props = Record<string, unknown>;
 
@@ -39,7 +39,12 @@ const SETTINGS = Object.values(PLUGIN_CONFIG_KEYS).map((key) => key.slice(`${PAC
 /** The key of this plugin's run-time state in runtime.ts (one provider instance per plugin process). */
 const instance = {};
 
-const plain = (struct: Struct | undefined): Props => (revealed(struct?.toJavaScript() ?? {}) ?? {}) as Props;
+/**
+ * A request's property bag decoded once (Struct → JavaScript is the plugin's costliest step) and unwrapped:
+ * the plain values the rules work on, and which properties came in secret.
+ */
+const decoded = (struct: Struct | undefined): Unwrapped => unwrapped((struct?.toJavaScript() ?? {}) as Props);
+const plain = (struct: Struct | undefined): Props => decoded(struct).plain;
 const toStruct = (value: Props) =>
   Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
 
@@ -55,7 +60,7 @@ function withDerived(secret: ReadonlySet<string>): Set<string> {
 
 /**
  * Outputs as the engine must store them: the password a secret, and every property that came in secret (in
- * `secret`, found by `secretProperties` on the request) secret again, with what is derived from it.
+ * `secret`, found by `unwrapped` on the request) secret again, with what is derived from it.
  */
 function outputs(outs: Props, secret: ReadonlySet<string> = new Set()): Struct {
   const keys = withDerived(secret).add("password");
@@ -66,9 +71,6 @@ function outputs(outs: Props, secret: ReadonlySet<string> = new Set()): Struct {
 function inputsStruct(inputs: Props, secret: ReadonlySet<string>): Struct {
   return toStruct(withSecrets(inputs, withDerived(secret)));
 }
-
-/** The request's properties as they arrived (secrets wrapped), for `secretProperties`. */
-const raw = (struct: Struct | undefined): Props => (struct?.toJavaScript() ?? {}) as Props;
 
 type Handler<Req, Res> = (request: Req) => Promise<Res>;
 
@@ -123,8 +125,9 @@ const implementation = {
     return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
   }),
   check: unary(async (request: ProviderProto.CheckRequest) => {
+    const requested = decoded(request.getNews());
     const news = {
-      ...plain(request.getNews()),
+      ...requested.plain,
       defaultNamePrefix: namePrefixFrom(resourceNameOf(request.getUrn())),
     };
     const { inputs, failures } = await runtime.check(
@@ -133,9 +136,8 @@ const implementation = {
       [],
       request.getRandomseed_asU8(),
     );
-    const secret = secretProperties(raw(request.getNews()));
     const response = new provproto.CheckResponse().setInputs(
-      inputsStruct(inputs as unknown as Props, secret),
+      inputsStruct(inputs as unknown as Props, requested.secret),
     );
     for (const f of failures ?? []) {
       response.addFailures(new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
@@ -176,8 +178,7 @@ const implementation = {
     return response;
   }),
   create: unary(async (request: ProviderProto.CreateRequest) => {
-    const inputs = plain(request.getProperties());
-    const secret = secretProperties(raw(request.getProperties()));
+    const { plain: inputs, secret } = decoded(request.getProperties());
     if (request.getPreview()) {
       // No API call at preview: what the API will assign is unknown, the password a secret.
       const planned = {
@@ -195,9 +196,9 @@ const implementation = {
       .setProperties(outputs(created.outs as unknown as Props, secret));
   }),
   read: unary(async (request: ProviderProto.ReadRequest) => {
-    const props = plain(request.getProperties());
-    const stored = plain(request.getInputs());
-    const secret = secretProperties(raw(request.getProperties()), raw(request.getInputs()));
+    const { plain: props, secret } = decoded(request.getProperties());
+    const { plain: stored, secret: secretInputs } = decoded(request.getInputs());
+    for (const key of secretInputs) secret.add(key);
     const result = await runtime.read(
       instance,
       request.getId(),
@@ -223,8 +224,7 @@ const implementation = {
   }),
   update: unary(async (request: ProviderProto.UpdateRequest) => {
     const olds = plain(request.getOlds());
-    const news = plain(request.getNews());
-    const secret = secretProperties(raw(request.getNews()));
+    const { plain: news, secret } = decoded(request.getNews());
     if (request.getPreview()) {
       // What the update will store: an optional input the program no longer sets becomes null, as it does then.
       const planned = { ...olds, ...withUnsetAsNull(news as Partial<TokenInputs>), password: olds.password };
@@ -238,7 +238,7 @@ const implementation = {
     return new Empty();
   }),
   invoke: unary(async (request: ProviderProto.InvokeRequest) => {
-    const args = plain(request.getArgs());
+    const { plain: args, secret: secretArgs } = decoded(request.getArgs());
     const token = request.getTok();
     const result =
       token === FUNCTIONS.getRegistryToken
@@ -249,8 +249,7 @@ const implementation = {
     if (result === undefined) throw new Error(`unknown function ${token}`);
     // What a look-up answers is about the token its arguments name: a secret argument makes all of it secret.
     const answer = result as unknown as Props;
-    const secret =
-      secretProperties(raw(request.getArgs())).size > 0 ? new Set(Object.keys(answer)) : new Set<string>();
+    const secret = secretArgs.size > 0 ? new Set(Object.keys(answer)) : new Set<string>();
     return new provproto.InvokeResponse().setReturn(toStruct(withSecrets(answer, secret)));
   }),
   cancel: unary(async () => new Empty()),

@@ -39,6 +39,42 @@ export function secretProperties(...propsList: Array<Record<string, unknown>>): 
   return keys;
 }
 
+/** A request's properties unwrapped once: their plain values, and the properties that held a secret. */
+export interface Unwrapped {
+  plain: Record<string, unknown>;
+  secret: Set<string>;
+}
+
+/**
+ * `props` with every secret wrapper replaced by what it wraps, and which of its properties held one — the
+ * `revealed` values and `secretProperties` keys in one walk, because a plugin call needs both of each request
+ * property bag.
+ */
+export function unwrapped(props: Record<string, unknown>): Unwrapped {
+  const plain: Record<string, unknown> = {};
+  const secret = new Set<string>();
+  for (const [key, value] of Object.entries(props)) {
+    const found = { secret: false };
+    plain[key] = revealedNoting(value, found);
+    if (found.secret) secret.add(key);
+  }
+  return { plain, secret };
+}
+
+/** `revealed`, setting `found.secret` when a wrapper was removed. */
+function revealedNoting(value: unknown, found: { secret: boolean }): unknown {
+  if (Array.isArray(value)) return value.map((v) => revealedNoting(v, found));
+  if (value === null || typeof value !== "object") return value;
+  const object = value as Record<string, unknown>;
+  if (object[SIG_KEY] === SECRET_SIG) {
+    found.secret = true;
+    return revealedNoting(object.value, found);
+  }
+  const plain: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(object)) plain[key] = revealedNoting(v, found);
+  return plain;
+}
+
 /** `props` with the value of each key in `keys` that it has wrapped as a secret (once). */
 export function withSecrets(
   props: Record<string, unknown>,

@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { spawn } from "child_process";
+import { summarize } from "../../bench/againstFloor";
+import { cpuTimeMs, resetPeakRss, memoryOf } from "../../bench/harness";
+import { peakGrowthPerToken, PHASES, type ScalePhase } from "../../bench/scale";
+
+/** A phase run with the given wall and CPU time (the rest does not enter the ratios). */
+const phase = (name: ScalePhase["phase"], wallMs: number, cpuMs: number): ScalePhase => ({
+  phase: name,
+  wallMs,
+  cpuMs,
+  idealMs: 1,
+  ratio: wallMs,
+  requests: 10,
+  operationMs: { mean: 0, p95: 0 },
+  apiMeanMs: 0,
+  failures: 0,
+  failureSamples: [],
+});
+const run = (round: number, contender: "subject" | "floor", wallMs: number, cpuMs: number) => ({
+  round,
+  contender,
+  phases: PHASES.map((p) => phase(p, wallMs, cpuMs)),
+});
+
+describe("bench: ratios against the floor and memory growth", () => {
+  it("takes per round the subject's figure over the floor's of the same round, then the median", () => {
+    const raw = [
+      run(1, "floor", 100, 50),
+      run(1, "subject", 110, 100),
+      run(2, "subject", 300, 60),
+      run(2, "floor", 200, 50),
+      run(3, "floor", 100, 40),
+      run(3, "subject", 100, 44),
+    ];
+    const [create] = summarize(raw, 10);
+    expect(create.wallRatios).to.deep.equal([1.1, 1.5, 1]);
+    expect(create.wallRatio).to.equal(1.1);
+    expect(create.cpuRatios.map((r) => r.toFixed(2))).to.deep.equal(["2.00", "1.20", "1.10"]);
+    expect(create.cpuRatio).to.equal(1.2);
+    expect(create.cpuPerOperationMs).to.deep.equal({ subject: 6, floor: 5 });
+  });
+
+  it("reports peak growth per added token in bytes", () => {
+    expect(peakGrowthPerToken({ n: 100, peakKiB: 1000 }, { n: 1000, peakKiB: 1900 })).to.equal(1024);
+    expect(peakGrowthPerToken({ n: 100 }, { n: 1000, peakKiB: 1900 })).to.equal(undefined);
+  });
+
+  it("reads this process's CPU time from /proc", () => {
+    const before = cpuTimeMs(process.pid)!;
+    const end = Date.now() + 300;
+    while (Date.now() < end); // busy: at least 30 clock ticks of CPU
+    const used = cpuTimeMs(process.pid)! - before;
+    expect(used).to.be.within(200, 2000);
+  });
+
+  it("resets a process's peak RSS to its current one", async () => {
+    // A child that touched 128 MiB and freed it: its peak stays high until reset.
+    const child = spawn(
+      process.execPath,
+      [
+        "--expose-gc",
+        "-e",
+        `let b = Buffer.alloc(128 * 1024 * 1024, 1); b = null; globalThis.gc();
+         process.stdout.write("ready\\n"); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    try {
+      await new Promise((resolve) => child.stdout.once("data", resolve));
+      const before = memoryOf(child.pid!)!;
+      expect(before.peakKiB - before.rssKiB, "the freed buffer is in the peak only").to.be.at.least(
+        100 * 1024,
+      );
+      expect(resetPeakRss(child.pid!)).to.equal(true);
+      expect(memoryOf(child.pid!)!.peakKiB).to.be.below(before.peakKiB - 100 * 1024);
+    } finally {
+      child.kill();
+    }
+  });
+});
