@@ -1,9 +1,12 @@
 /**
- * Section 4: N tokens created, refreshed, updated and deleted through one process serving the provider — the
- * dynamic-provider host, or the provider plugin — with the emulator adding a fixed latency to every request and
- * at most `concurrency` operations in flight (the engine's default parallelism is 16). Each phase's wall time is
- * compared with the ideal N × latency / concurrency. Both modes run the same phases through `runPhases`; a
- * mode-specific driver says how the engine sequences the gRPC calls of one operation.
+ * Section 4: N tokens created, refreshed, updated and deleted through one fresh process serving the provider —
+ * the dynamic-provider host, or the provider plugin — with the emulator adding a fixed latency to every request
+ * and at most `concurrency` operations in flight (the engine's default parallelism is 16). Each phase's wall time
+ * is compared with the ideal N × latency / concurrency. The process first handles a warm-up of
+ * {@link WARM_UP_TOKENS} tokens, then its peak RSS is reset, so that the memory reported is what N tokens add,
+ * not start-up and JIT; the mode's floor (`floors/`) runs the same way in a process of its own beside it. Both
+ * modes run the same phases (`runLifecycle`); a mode-specific driver says how the engine sequences the gRPC calls
+ * of one operation. The same drivers serve the rounds against the floor (`againstFloor.ts`).
  */
 import type { RunningEmulator } from "../emulator";
 import type { PluginResource } from "../tests/support/pluginSession";
