@@ -55,10 +55,15 @@ export function unwrapped(props: Record<string, unknown>): Unwrapped {
   const secret = new Set<string>();
   for (const [key, value] of Object.entries(props)) {
     const found = { secret: false };
-    plain[key] = revealedNoting(value, found);
+    define(plain, key, revealedNoting(value, found));
     if (found.secret) secret.add(key);
   }
   return { plain, secret };
+}
+
+/** Sets an own property, even one named `__proto__` (as `Object.fromEntries` does). */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** `revealed`, setting `found.secret` when a wrapper was removed. */
@@ -71,7 +76,7 @@ function revealedNoting(value: unknown, found: { secret: boolean }): unknown {
     return revealedNoting(object.value, found);
   }
   const plain: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(object)) plain[key] = revealedNoting(v, found);
+  for (const [key, v] of Object.entries(object)) define(plain, key, revealedNoting(v, found));
   return plain;
 }
 

@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
-import { summarize } from "../../bench/againstFloor";
+import { budgetsOf, summarize } from "../../bench/againstFloor";
 import { cpuTimeMs, resetPeakRss, memoryOf } from "../../bench/harness";
 import { peakGrowthPerToken, PHASES, type ScalePhase } from "../../bench/scale";
 
 /** A phase run with the given wall and CPU time (the rest does not enter the ratios). */
-const phase = (name: ScalePhase["phase"], wallMs: number, cpuMs: number): ScalePhase => ({
+const phase = (name: ScalePhase["phase"], wallMs: number, cpuMs: number | undefined): ScalePhase => ({
   phase: name,
   wallMs,
-  cpuMs,
+  ...(cpuMs === undefined ? {} : { cpuMs }),
   idealMs: 1,
   ratio: wallMs,
   requests: 10,
@@ -39,6 +39,51 @@ describe("bench: ratios against the floor and memory growth", () => {
     expect(create.cpuRatios.map((r) => r.toFixed(2))).to.deep.equal(["2.00", "1.20", "1.10"]);
     expect(create.cpuRatio).to.equal(1.2);
     expect(create.cpuPerOperationMs).to.deep.equal({ subject: 6, floor: 5 });
+  });
+
+  it("pairs each round's subject with that round's floor whatever the order, and takes the median ratio", () => {
+    // Median of the ratios (1.05) differs from the ratio of the medians (150 / 100 = 1.5).
+    const raw = [
+      run(3, "subject", 100, 10),
+      run(2, "floor", 200, 10),
+      run(1, "subject", 150, 10),
+      run(3, "floor", 100, 10),
+      run(2, "subject", 210, 10),
+      run(1, "floor", 100, 10),
+    ];
+    const [create] = summarize(raw, 10);
+    expect(create.wallRatios).to.deep.equal([1, 1.05, 1.5]);
+    expect(create.wallRatio).to.equal(1.05);
+  });
+
+  it("fails a ratio over its budget, or a round without a figure, and omits the ratios when not judged", () => {
+    const data = (subjectCpu: number | undefined) => {
+      const raw = [1, 2, 3].flatMap((round) => [
+        run(round, "floor" as const, 100, 100),
+        {
+          ...run(round, "subject" as const, 100, 100),
+          phases: PHASES.map((p) => phase(p, 100, subjectCpu!)),
+        },
+      ]);
+      return {
+        mode: "plugin" as const,
+        n: 10,
+        latencyMs: 20,
+        concurrency: 16,
+        rounds: 3,
+        phases: summarize(raw, 10),
+        raw,
+      };
+    };
+    const cpuPasses = (subjectCpu: number | undefined) =>
+      budgetsOf(data(subjectCpu), true)
+        .filter((b) => b.name.includes("CPU"))
+        .map((b) => b.pass);
+    expect(cpuPasses(125)).to.deep.equal([true, true, true, true]);
+    expect(cpuPasses(125.1)).to.deep.equal([false, false, false, false]);
+    expect(cpuPasses(undefined)).to.deep.equal([false, false, false, false]);
+    const unjudged = budgetsOf(data(500), false);
+    expect(unjudged.map((b) => b.pass)).to.deep.equal([true]);
   });
 
   it("reports peak growth per added token in bytes", () => {
