@@ -14,7 +14,7 @@ import { startEmulator } from "../../emulator";
 import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { release } from "../../scripts/release";
 import { PLUGIN_EXECUTABLE, PLUGIN_TARGETS, pluginTarballName } from "../../scripts/release/pluginArchive";
-import { startPluginSession } from "../support/pluginSession";
+import { type PluginSession, startPluginSession } from "../support/pluginSession";
 
 const MB = 1024 * 1024;
 const DOWNLOAD_URL = "http://127.0.0.1:9/";
@@ -170,11 +170,14 @@ describe("npm run release: the artifacts", function () {
         credentials: { token: "t0ken" },
         registries: [{ name: "launch" }],
       });
-      const plugin = await startPluginSession(
-        {},
-        { executable: path.join(unpacked, PLUGIN_EXECUTABLE), captureStderr: true },
-      );
+      // The emulator is released even when the plugin fails to start (it exits at once on a Node.js older
+      // than the launcher accepts): acquired before the `try`, it would hold the run open forever.
+      let plugin: PluginSession | undefined;
       try {
+        plugin = await startPluginSession(
+          {},
+          { executable: path.join(unpacked, PLUGIN_EXECUTABLE), captureStderr: true },
+        );
         await plugin.configure({ token: "t0ken", endpoint: emulator.url });
         const created = await plugin.up("launched", {
           registryId: emulator.registries[0].id,
@@ -187,7 +190,7 @@ describe("npm run release: the artifacts", function () {
         ]);
         expect(plugin.output()).to.equal("");
       } finally {
-        await plugin.close();
+        await plugin?.close();
         await emulator.close();
       }
     });
