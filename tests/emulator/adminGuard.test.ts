@@ -3,7 +3,7 @@ import * as os from "node:os";
 import { startEmulator } from "../../emulator";
 import { isLoopback } from "../../emulator/http/adminGuard";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
-import { startCli } from "../support/emulatorCli";
+import { startCliPerTest } from "../support/emulatorCli";
 
 /** This machine's first non-loopback IPv4 address: connecting to it makes this process a network peer. */
 function networkAddress(): string {
@@ -19,6 +19,7 @@ const FAULTS = { rules: [{ match: { operation: "registriesGet" }, action: { stat
 
 describe("emulator: admin routes on a network-facing emulator", function () {
   this.timeout(15_000);
+  const start = startCliPerTest();
 
   it("knows which peers are loopback", () => {
     for (const address of ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"])
@@ -100,9 +101,9 @@ describe("emulator: admin routes on a network-facing emulator", function () {
   });
 
   it("the CLI warns when it binds a non-loopback host, and not on loopback", async () => {
-    const open = await startCli(["--host", "0.0.0.0", "--quiet"]);
-    const guarded = await startCli(["--host", "0.0.0.0", "--admin-token", "t", "--quiet"]);
-    const loopback = await startCli(["--quiet"]);
+    const open = await start(["--host", "0.0.0.0", "--quiet"]);
+    const guarded = await start(["--host", "0.0.0.0", "--admin-token", "t", "--quiet"]);
+    const loopback = await start(["--quiet"]);
     for (const cli of [open, guarded, loopback]) {
       cli.child.kill("SIGTERM");
       expect(await cli.exit).to.equal(0);

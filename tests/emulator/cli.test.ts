@@ -4,16 +4,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseCli } from "../../emulator/cliArgs";
 import { bearerAuth, EmulatorApi, tokensPath } from "../support/emulatorClient";
-import { runCli, startCli } from "../support/emulatorCli";
+import { runCli, startCliPerTest } from "../support/emulatorCli";
 
 describe("emulator: command line", function () {
   this.timeout(15_000);
   let dir: string;
+  const start = startCliPerTest();
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "emulator-cli-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("prints one JSON line, serves authenticated requests, logs to stderr, stops on SIGTERM with 0", async () => {
-    const cli = await startCli([
+    const cli = await start([
       "--port",
       "0",
       "--registry",
@@ -40,7 +41,7 @@ describe("emulator: command line", function () {
 
   it("keeps state with --data across restarts and stops on SIGINT", async () => {
     const data = path.join(dir, "state.json");
-    const first = await startCli(["--data", data, "--registry", "kept-reg", "--quiet"]);
+    const first = await start(["--data", data, "--registry", "kept-reg", "--quiet"]);
     const api = new EmulatorApi(first.ready.url);
     const registryId = first.ready.registries[0]?.id as string;
     const token = (await api.createToken(registryId, { name: "persisted" })).json;
@@ -48,7 +49,7 @@ describe("emulator: command line", function () {
     expect(await first.exit).to.equal(0);
     expect(first.stderr()).to.equal("");
 
-    const second = await startCli(["--data", data, "--registry", "kept-reg", "--quiet"]);
+    const second = await start(["--data", data, "--registry", "kept-reg", "--quiet"]);
     expect(second.ready.registries).to.deep.equal(first.ready.registries);
     const again = await new EmulatorApi(second.ready.url).get(tokensPath(registryId, token.id));
     expect(again.json.properties.name).to.equal("persisted");
@@ -58,7 +59,7 @@ describe("emulator: command line", function () {
   });
 
   it("seeds a registry named demo by default and applies fault flags", async () => {
-    const cli = await startCli(["--rate-limit", "1", "--quiet"]);
+    const cli = await start(["--rate-limit", "1", "--quiet"]);
     expect(cli.ready.registries.map((r) => r.name)).to.deep.equal(["demo"]);
     const api = new EmulatorApi(cli.ready.url);
     expect((await api.get("/registries")).status).to.equal(200);

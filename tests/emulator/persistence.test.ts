@@ -83,7 +83,10 @@ describe("emulator: persistence (--data)", () => {
     ]) {
       fs.writeFileSync(file, content);
       let error: unknown;
-      await startEmulator({ dataFile: file }).catch((err: unknown) => (error = err));
+      await startEmulator({ dataFile: file }).then(
+        (started) => started.close(), // it started after all: closed, and the expectation below fails
+        (err: unknown) => (error = err),
+      );
       expect(String(error)).to.include(file);
       expect(fs.readFileSync(file, "utf8")).to.equal(content);
     }
@@ -117,7 +120,10 @@ describe("emulator: persistence (--data)", () => {
 
   it("rejects an invalid seed registry at start", async () => {
     let error: unknown;
-    await startEmulator({ registries: [{ name: "Not Valid" }] }).catch((err: unknown) => (error = err));
+    await startEmulator({ registries: [{ name: "Not Valid" }] }).then(
+      (started) => started.close(), // it started after all: closed, and the expectation below fails
+      (err: unknown) => (error = err),
+    );
     expect(String(error)).to.include("properties.name");
   });
 });

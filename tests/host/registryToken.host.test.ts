@@ -343,9 +343,12 @@ describe("RegistryToken provider settings through the host", function () {
     const host = await startProviderHost({
       env: { IONOS_USERNAME: USER, IONOS_PASSWORD: PASSWORD, IONOS_API_URL: emulator.url },
     });
-    await host.configure({});
-    await host.delete(id, properties);
-    await host.close();
+    try {
+      await host.configure({});
+      await host.delete(id, properties);
+    } finally {
+      await host.close();
+    }
   });
 
   it("reports wrong credentials as a clear 401 without echoing them", async () => {

@@ -135,11 +135,14 @@ describe("the plugin and the dynamic provider agree: check and diff over random 
   let provider: string;
 
   before(async () => {
-    [plugin, host, provider] = await Promise.all([
-      startPluginSession(CLOCK, { captureStderr: true }),
-      startProviderHost({ env: CLOCK }),
-      serializedProvider(),
-    ]);
+    const starting = [
+      startPluginSession(CLOCK, { captureStderr: true }).then((started) => (plugin = started)),
+      startProviderHost({ env: CLOCK }).then((started) => (host = started)),
+      serializedProvider().then((serialized) => (provider = serialized)),
+    ];
+    // Every start settles before a failure is reported, so that the after hook closes whichever did start.
+    await Promise.allSettled(starting);
+    await Promise.all(starting);
     // As the engine does before any Check; neither needs credentials to check or diff.
     await Promise.all([plugin.configure({}), host.configure({})]);
   });

@@ -287,8 +287,10 @@ export function describeAutomationSuite(language: AutomationLanguage): void {
       // plugin's install to here, had the API token in its argv.
       const watch = argv as ArgvWatch;
       argv = undefined;
+      // Stopped before any assertion: a failing one must not leave the watch's timer running.
+      const findings = watch.stop();
       expect(watch.sawCommand("pulumi")).to.equal(true);
-      expect(watch.stop()).to.deep.equal([]);
+      expect(findings).to.deep.equal([]);
     });
   });
 }

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { EmulatorApi } from "../support/emulatorClient";
-import { CLI, runCli, startCli, type Started } from "../support/emulatorCli";
+import { CLI, runCli, startCliPerTest } from "../support/emulatorCli";
 import { registryServerProcesses, waitFor } from "../support/registryProcesses";
 import {
   buildOciImage,
@@ -25,26 +25,14 @@ function leftovers(): string[] {
 describe("registry emulation: the emulator's command line", function () {
   this.timeout(60_000);
   let dir: string;
-  const running: Started[] = [];
+  const start = startCliPerTest();
 
   before(function () {
     this.timeout(600_000);
     requireRegistryTools();
   });
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "registry-cli-"))));
-  afterEach(async () => {
-    for (const cli of running.splice(0)) {
-      cli.child.kill("SIGTERM");
-      await cli.exit;
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function start(args: string[]): Promise<Started> {
-    const cli = await startCli(args);
-    running.push(cli);
-    return cli;
-  }
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("prints each registry's address, logs logins on stderr, and keeps images and logins across a restart with --data", async () => {
     const data = path.join(dir, "state.json");
@@ -142,7 +130,10 @@ describe("registry emulation: the emulator's command line", function () {
       "emulator: failed to start: registry server (/bin/false) exited: (no output)",
     );
     const badSeed = await startEmulator({ serveRegistry: true, registries: [{ name: "Not A Name" }] }).then(
-      () => "started",
+      async (started) => {
+        await started.close();
+        return "started";
+      },
       (err: Error) => err.message,
     );
     expect(badSeed).to.include("properties.name");
@@ -163,9 +154,12 @@ describe("registry emulation: the emulator's command line", function () {
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    // Once the first registry server runs, the others are still starting.
-    await waitFor(() => registryServerProcesses().length > 0);
-    child.kill("SIGTERM");
+    try {
+      // Once the first registry server runs, the others are still starting.
+      await waitFor(() => registryServerProcesses().length > 0);
+    } finally {
+      child.kill("SIGTERM");
+    }
     expect(await exit, stderr).to.equal(0);
     expect(stdout).to.equal("");
     expect(stderr).to.include("emulator: SIGTERM, stopping");
@@ -179,7 +173,6 @@ describe("registry emulation: the emulator's command line", function () {
     expect(leftovers()).to.have.length(before.length + 1);
     const addresses = cli.ready.registries.map((r) => r.hostname);
     for (const address of addresses) expect((await fetch(`http://${address}/v2/`)).status).to.equal(401);
-    running.splice(0);
     cli.child.kill("SIGTERM");
     expect(await cli.exit).to.equal(0);
     for (const address of addresses) {

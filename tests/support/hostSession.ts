@@ -60,6 +60,8 @@ export function serializedProvider(): Promise<string> {
 
 /** Starts an emulator and a configured provider host. Close it with {@link HostSession.close}. */
 export async function startHostSession(options: HostSessionOptions = {}): Promise<HostSession> {
+  // Serialized before anything starts: a failure here leaves no emulator or host behind.
+  const provider = await serializedProvider();
   const emulator = await startEmulator(options.emulator);
   let host: ProviderHost | undefined;
   try {
@@ -72,7 +74,6 @@ export async function startHostSession(options: HostSessionOptions = {}): Promis
     throw error;
   }
   const running = host;
-  const provider = await serializedProvider();
   const program = async (args: RegistryTokenArgs): Promise<Props> => ({
     ...plainInputs(args),
     __provider: provider,

@@ -102,10 +102,14 @@ export interface DriverOptions {
 /** Starts one provider process in `mode` and configures it. Close it with {@link ModeDriver.close}. */
 export async function startDriver(mode: Mode, options: DriverOptions = {}): Promise<ModeDriver> {
   const env = options.env ?? {};
-  const driver =
-    mode === "dynamic"
-      ? dynamicDriver(await startProviderHost({ env }), await serializedProvider())
-      : pluginDriver(await startPluginSession(env, { captureStderr: true }));
+  let driver: ModeDriver;
+  if (mode === "dynamic") {
+    // Serialized before the host starts: a failure here leaves no process behind.
+    const provider = await serializedProvider();
+    driver = dynamicDriver(await startProviderHost({ env }), provider);
+  } else {
+    driver = pluginDriver(await startPluginSession(env, { captureStderr: true }));
+  }
   try {
     await driver.configure(options.settings ?? {});
   } catch (error) {

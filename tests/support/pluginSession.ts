@@ -241,7 +241,8 @@ export async function startPluginSession(
     output: () => stderr,
     async close() {
       client.close();
-      if (child.exitCode === null) {
+      // A child killed by a signal has a null exitCode but a signalCode: it has exited already.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill();
         await exited;

@@ -184,7 +184,8 @@ function firstLine(child: ChildProcess, onLaterLine: (line: string) => void): Pr
 }
 
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // A child killed by a signal has a null exitCode but a signalCode: it has exited too, and will not again.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
     child.kill("SIGTERM");

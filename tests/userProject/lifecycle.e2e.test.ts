@@ -219,14 +219,17 @@ describe("user project: the packed tarball in a new TypeScript project, run by t
       },
     );
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
-    const ready = JSON.parse(line) as { url: string; registries: Array<{ id: string; name: string }> };
-    const answer = await new EmulatorApi(ready.url, bearerAuth(API_TOKEN)).request(
-      "GET",
-      `/registries/${ready.registries[0].id}/tokens`,
-    );
-    expect(answer.status).to.equal(200);
-    child.kill("SIGTERM");
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
+      const ready = JSON.parse(line) as { url: string; registries: Array<{ id: string; name: string }> };
+      const answer = await new EmulatorApi(ready.url, bearerAuth(API_TOKEN)).request(
+        "GET",
+        `/registries/${ready.registries[0].id}/tokens`,
+      );
+      expect(answer.status).to.equal(200);
+    } finally {
+      child.kill("SIGTERM");
+    }
     expect(await exited).to.equal(0);
   });
 

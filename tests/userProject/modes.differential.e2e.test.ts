@@ -84,23 +84,31 @@ describe("the two modes show the user the same thing (TypeScript + dynamic provi
         credentials: { token: apiToken },
         registries: [{ name: `diff-${mode}` }],
       });
-      const registryId = emulator.registries[0].id;
-      const project = await createModeProject({
-        mode,
-        project: `differential-${mode}`,
-        passphrase: "differential",
-        program: modeProgram(mode, {}),
-      });
-      const secrets = {
-        [SECRET_CONFIG.registryId]: registryId,
-        [SECRET_CONFIG.name]: `secret-name-${randomBytes(4).toString("hex")}`,
-        [SECRET_CONFIG.scopeName]: `secret-scope-${randomBytes(4).toString("hex")}`,
-        [SECRET_CONFIG.seed]: `secret-seed-${randomBytes(8).toString("hex")}`,
-      };
-      await initStack(project, mode, { endpoint: emulator.url, apiToken }, { registryId });
-      for (const [key, value] of Object.entries(secrets))
-        await project.pulumi(["config", "set", "--secret", key], { input: value });
-      sides.push({ mode, emulator, project, secrets, registryId, apiToken });
+      // Until the side is in `sides`, the after hook does not know its emulator and project: close them here.
+      let project: ModeProject | undefined;
+      try {
+        const registryId = emulator.registries[0].id;
+        project = await createModeProject({
+          mode,
+          project: `differential-${mode}`,
+          passphrase: "differential",
+          program: modeProgram(mode, {}),
+        });
+        const secrets = {
+          [SECRET_CONFIG.registryId]: registryId,
+          [SECRET_CONFIG.name]: `secret-name-${randomBytes(4).toString("hex")}`,
+          [SECRET_CONFIG.scopeName]: `secret-scope-${randomBytes(4).toString("hex")}`,
+          [SECRET_CONFIG.seed]: `secret-seed-${randomBytes(8).toString("hex")}`,
+        };
+        await initStack(project, mode, { endpoint: emulator.url, apiToken }, { registryId });
+        for (const [key, value] of Object.entries(secrets))
+          await project.pulumi(["config", "set", "--secret", key], { input: value });
+        sides.push({ mode, emulator, project, secrets, registryId, apiToken });
+      } catch (error) {
+        project?.dispose();
+        await emulator.close();
+        throw error;
+      }
     }
   });
   after(async () => {
