@@ -20,6 +20,7 @@ import * as runtime from "../lifecycle/runtime";
 import type { TokenInputs, TokenOutputs } from "../rules/types";
 import { UNKNOWN } from "../rules/unknown";
 import { PACKAGE_VERSION } from "../lifecycle/version";
+import { watchEngine } from "./engineWatch";
 import { FUNCTIONS, PACKAGE_NAME, pluginSchema } from "./schema";
 import { revealed, unwrapped, withSecrets, type Unwrapped } from "./wire";
 
@@ -255,7 +256,10 @@ const implementation = {
   cancel: unary(async () => new Empty()),
 };
 
-/** Starts the plugin's gRPC server on a loopback port and prints the port, as the engine expects. */
+/**
+ * Starts the plugin's gRPC server on a loopback port and prints the port, as the engine expects; exits when the
+ * engine is gone (engineWatch.ts).
+ */
 export async function servePlugin(): Promise<void> {
   const server = new grpc.Server();
   server.addService(
@@ -268,4 +272,11 @@ export async function servePlugin(): Promise<void> {
     ),
   );
   process.stdout.write(`${port}\n`);
+  watchEngine({
+    onGone: (reason) => {
+      // Nobody is left to answer or to record results; a create in flight is what `pending` finds later.
+      process.stderr.write(`pulumi-resource-ionos-registry-token: exiting: ${reason}\n`);
+      process.exit(1);
+    },
+  });
 }

@@ -4,9 +4,9 @@
  */
 import { expect } from "chai";
 import { spawn } from "child_process";
-import { readFileSync } from "fs";
 import * as path from "path";
 import { GRACE_ENV } from "../support/leakGuard";
+import { isRunning, waitUntil } from "../support/processTable";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const MOCHA = require.resolve("mocha/bin/mocha.js");
@@ -50,25 +50,6 @@ function runFixture(fixture: string): Promise<MochaRun> {
   );
 }
 
-/** Whether a process still runs: a zombie (killed, not yet reaped by init) does not. */
-function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-/** Waits up to `ms` for a process to stop running (a SIGKILL is delivered asynchronously). */
-async function stopsRunning(pid: number, ms = 2_000): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline;) {
-    if (!isRunning(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return !isRunning(pid);
-}
-
 describe("the leak guard: a run that leaves something open fails instead of hanging", function () {
   this.timeout(HANG_LIMIT_MS + 10_000);
 
@@ -106,7 +87,27 @@ describe("the leak guard: a run that leaves something open fails instead of hang
         "      (killed by the leak guard)\n",
     );
     expect(run.stderr).to.include("  - 1 pending timer(s) (setTimeout/setInterval)\n");
-    expect(await stopsRunning(pid), `pid ${pid} still running`).to.equal(true);
+    // A SIGKILL is delivered asynchronously; the guard sent it just before exiting.
+    await waitUntil(() => !isRunning(pid), 2_000, `the leaked child ${pid} stopped`);
+  });
+
+  it("a child that exited but left a grandchild holding its pipe: names the pipe by the child it belonged to", async () => {
+    const run = await runFixture("grandchildHoldsPipe.fixture.js");
+    const [, shell, grandchild] = /fixture shell pid=(\d+) grandchild pid=(\d+)/.exec(run.stdout) ?? [];
+    try {
+      expect(shell, run.stdout).to.be.a("string");
+      expect(run.signal, run.stderr).to.equal(null);
+      expect(run.status).to.equal(1);
+      expect(run.stderr).to.include(
+        `  - stdio pipe of child process ${shell}: sh -c sleep 300 & echo $!, which exited; a process it ` +
+          "started still holds the pipe\n" +
+          "      acquired in: a suite whose child leaves a grandchild starts a shell that backgrounds a sleep and exits\n",
+      );
+    } finally {
+      // The guard cannot know the grandchild (it belongs to init now); the fixture said which it is.
+      if (grandchild !== undefined && isRunning(Number(grandchild)))
+        process.kill(Number(grandchild), "SIGKILL");
+    }
   });
 
   it("a failing suite that released everything: exits with the failure count and no leak report", async () => {

@@ -30,8 +30,10 @@ export interface OpenHandle {
   child?: ChildProcess;
 }
 
-/** The test or hook each server and child process was acquired in. */
+/** The test or hook each server, child process and child's stdio pipe was acquired in. */
 const acquiredIn = new WeakMap<object, string>();
+/** The child process each stdio pipe belongs to, described. */
+const stdioOf = new WeakMap<object, string>();
 let currentRunnable: string | undefined;
 let installed = false;
 
@@ -56,8 +58,15 @@ function recordAcquisitions(runner: Mocha.Runner): void {
   const prototype = ChildProcess.prototype as unknown as { spawn: (...a: unknown[]) => unknown };
   const spawn = prototype.spawn;
   prototype.spawn = function (this: ChildProcess, ...args: unknown[]) {
-    if (currentRunnable !== undefined) acquiredIn.set(this, currentRunnable);
-    return spawn.apply(this, args);
+    const result = spawn.apply(this, args);
+    const started = `child process ${this.pid}: ${this.spawnargs.join(" ")}`;
+    for (const pipe of [this, ...this.stdio]) {
+      if (pipe === null || pipe === undefined) continue;
+      if (currentRunnable !== undefined) acquiredIn.set(pipe, currentRunnable);
+      // A child's pipe outlives the child when a process it started (a grandchild) still holds the other end.
+      if (pipe !== this) stdioOf.set(pipe, started);
+    }
+    return result;
   };
 }
 
@@ -106,6 +115,10 @@ export function openHandles(): OpenHandle[] {
         acquiredIn: where,
         child: handle,
       });
+    } else if (handle instanceof net.Socket && stdioOf.has(handle)) {
+      const child = stdioOf.get(handle) as string;
+      const description = `stdio pipe of ${child}, which exited; a process it started still holds the pipe`;
+      found.push({ description, acquiredIn: where });
     } else if (handle instanceof net.Socket) {
       found.push({ description: describeSocket(handle), acquiredIn: where });
     } else {

@@ -33,6 +33,8 @@ export interface SlowAnswerProxy {
 /** Starts a proxy on 127.0.0.1 that forwards to `targetUrl` (the emulator's `url`). */
 export async function startSlowAnswerProxy(targetUrl: string): Promise<SlowAnswerProxy> {
   let rules: Array<SlowAnswerRule & { fired: number }> = [];
+  // Answers still held at close are dropped: their timers must not keep the test process alive.
+  const held = new Set<NodeJS.Timeout>();
   const proxy = await startForwardingProxy(targetUrl, (answer) => {
     const rule = rules.find(
       (r) =>
@@ -42,7 +44,11 @@ export async function startSlowAnswerProxy(targetUrl: string): Promise<SlowAnswe
     );
     if (rule === undefined) return answer.send();
     rule.fired++;
-    setTimeout(answer.send, rule.delayMs);
+    const timer = setTimeout(() => {
+      held.delete(timer);
+      answer.send();
+    }, rule.delayMs);
+    held.add(timer);
   });
   return {
     url: proxy.url,
@@ -52,6 +58,10 @@ export async function startSlowAnswerProxy(targetUrl: string): Promise<SlowAnswe
     fired(pathPrefix) {
       return rules.filter((r) => r.pathPrefix.startsWith(pathPrefix)).reduce((n, r) => n + r.fired, 0);
     },
-    close: () => proxy.close(),
+    close() {
+      for (const timer of held) clearTimeout(timer);
+      held.clear();
+      return proxy.close();
+    },
   };
 }
