@@ -91,6 +91,7 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
     models.addresses.of(models.registries.get(parseId(registryId, "registryId")));
   const admin = createAdmin(models, opts.onWarning);
   let baseUrl = "";
+  const stopping = new AbortController();
   const adminRouter = createAdminRouter({
     admin,
     requests: () => log.list(),
@@ -109,6 +110,7 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
     faults: () => faults,
     log,
     baseUrl: () => baseUrl,
+    stopping: stopping.signal,
     ...(opts.adminHttp ? { admin: adminRouter } : {}),
     adminToken: opts.adminToken,
     ...(hosting === undefined
@@ -118,6 +120,7 @@ async function serve(opts: ResolvedOptions, hosting: RegistryHosting | undefined
   });
   let server: Awaited<ReturnType<typeof listen>> | undefined;
   const close = async (): Promise<void> => {
+    stopping.abort();
     await server?.close();
     await models.addresses.close();
     store.close();

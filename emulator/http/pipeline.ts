@@ -46,6 +46,8 @@ export interface PipelineDeps {
   log: RequestLog;
   /** The API base URL once the server listens. */
   baseUrl: () => string;
+  /** Aborted when the emulator closes: a request waiting out an injected delay then ends unanswered. */
+  stopping: AbortSignal;
   /** Serves `/_emulator/…`; absent when the admin endpoints are off. */
   admin?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
   /** The admin token now, if one is required (see `adminGuard.ts`). */
@@ -103,6 +105,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     }
     entry.status = await serveApi(deps, req, res, url, method, entry);
   } catch (err) {
+    if (deps.stopping.aborted) return; // closing: the connection is being dropped, nothing to answer or log
     const problem = isApiProblem(err) ? err : unexpected(deps, err);
     sendProblem(res, problem);
     entry.status = problem.status;
@@ -134,7 +137,8 @@ async function serveApi(
   const raw = await readBody(req, deps.maxBodyBytes);
   const body = route.hasBody ? parseJsonBody(raw, req.headers["content-type"]) : undefined;
   const decision = deps.faults().decide({ method, path: url.pathname, operation: route.operation });
-  if (decision.delayMs > 0) await sleep(decision.delayMs);
+  // The wait ends with the emulator: a closed emulator neither applies a write later nor keeps a timer alive.
+  if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: deps.stopping });
   const before = decision.outcome;
   if (before.kind === "status") {
     entry.fault = before.fault;

@@ -8,9 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { TokensApi } from "../client/tokens";
 import { registryTokenProvider } from "../dynamic/glue";
 import { inputsOf, parseResourceId, resourceId, toOutputs } from "../rules/mapping";
+import { REGISTRY_TOKEN_TYPE } from "./resourceTypes";
 
-/** The Pulumi type of a `RegistryToken` (a dynamic resource of module `ionos`). */
-export const REGISTRY_TOKEN_TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
+/** The Pulumi type of a `RegistryToken` in dynamic mode, the type of every entry written here. */
+export { REGISTRY_TOKEN_TYPE };
 
 /** One resource of a Pulumi import file. */
 export interface ImportEntry {

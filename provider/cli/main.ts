@@ -1,23 +1,61 @@
 #!/usr/bin/env node
 /**
- * The package's command, `npx ionos-registry-token import-file <registryId>/<tokenId>… [--name NAME]
- * [--out FILE]`: writes a Pulumi import file that adopts existing tokens as `RegistryToken` resources with
- * `pulumi import --file FILE --generate-code=false`. Credentials and endpoint come from the same `IONOS_*`
- * variables the provider reads. Exit 2 means bad arguments, 1 a failure (nothing is written then).
+ * The package's command, `npx ionos-registry-token <command>`:
+ * - `import-file <registryId>/<tokenId>… [--name NAME] [--out FILE]` writes a Pulumi import file that adopts
+ *   existing tokens as `RegistryToken` resources (`pulumi import --file FILE --generate-code=false`);
+ * - `pending [--delete] [--json] [--stack NAME | --state FILE] [--since TIME]` finds what a killed `pulumi`
+ *   left behind in a stack and, with `--delete`, removes exactly the tokens it orphaned.
+ * Credentials and endpoint come from the same `IONOS_*` variables the provider reads. Exit 2 means bad
+ * arguments (or, for `pending`, something left for a person), 1 a failure.
  */
 import { writeFileSync } from "fs";
 import { parseArgs } from "util";
 import { tokensApiFor } from "../lifecycle/apiClient";
-import { importFileFor, serializeRegistryTokenProvider } from "./importFile";
 
 const USAGE = `Usage: npx ionos-registry-token import-file <registryId>/<tokenId>... [--name NAME] [--out FILE]
+       npx ionos-registry-token pending [--delete] [--json] [--stack NAME | --state FILE] [--since TIME]
 
-Reads each token (one GET) and writes a Pulumi import file (to FILE, or stdout) for
+import-file: reads each token (one GET) and writes a Pulumi import file (to FILE, or stdout) for
   pulumi import --file FILE --generate-code=false
-Credentials and endpoint: IONOS_TOKEN (or IONOS_USERNAME and IONOS_PASSWORD), IONOS_API_URL.
 The resource name defaults to the token's name (--name: one token only). The password of an
 imported token stays empty: the API shows it only at creation. Rotate the token to get one.
+
+pending: run in a Pulumi project (or give --state, a \`pulumi stack export\` file). Lists each
+pending operation of a RegistryToken that a killed pulumi left in the stack, with the token the
+API holds for it and a verdict: orphan (its create landed; no state holds the token), absent (it
+never reached the API), unsure (not provable; the reason says why), retry (an update or delete
+the next run repeats). --delete deletes exactly the orphans, then clears the stack's pending
+operations when nothing is unsure. --since: when the interrupted run began, where neither the
+stack's lock nor its history tells. Exit 0: nothing left pending; 2: something needs a person.
+
+Credentials and endpoint: IONOS_TOKEN (or IONOS_USERNAME and IONOS_PASSWORD), IONOS_API_URL.
 `;
+
+/** No stack config outside a Pulumi run: the environment only, and settings errors name only its variables. */
+const apiFromEnvironment = () => tokensApiFor(() => undefined, process.env, null);
+
+async function importFile(ids: string[], name: string | undefined, out: string | undefined): Promise<number> {
+  if (ids.length === 0) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  // Loaded only here: it serializes the provider with @pulumi/pulumi, which `pending` does not need.
+  const { importFileFor, serializeRegistryTokenProvider } = await import("./importFile");
+  const api = apiFromEnvironment();
+  const file = await importFileFor(api, ids, await serializeRegistryTokenProvider(), name);
+  api.close();
+  const text = `${JSON.stringify(file, null, 2)}\n`;
+  if (out === undefined) process.stdout.write(text);
+  else writeFileSync(out, text);
+  const names = file.resources.map((r) => r.name).join(", ");
+  process.stderr.write(
+    `Wrote ${file.resources.length} token(s) (${names}). Next: pulumi import --file ${out ?? "FILE"} ` +
+      "--generate-code=false, then declare each as new RegistryToken(NAME, { registryId, name, scopes, " +
+      "status, expiryDate }). The passwords stay empty: the API shows a password only when a token is " +
+      "created; change rotationTriggers (or pulumi up --replace) to get a new token with one.\n",
+  );
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -25,41 +63,49 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { name: { type: "string" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        name: { type: "string" },
+        out: { type: "string" },
+        delete: { type: "boolean" },
+        json: { type: "boolean" },
+        stack: { type: "string" },
+        state: { type: "string" },
+        since: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     process.stderr.write(`ionos-registry-token: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const [command, ...ids] = parsed.positionals;
-  if (parsed.values.help) {
+  const [command, ...rest] = parsed.positionals;
+  const { values } = parsed;
+  if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (command !== "import-file" || ids.length === 0) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
   try {
-    // No stack config outside a Pulumi run: the environment only, and settings errors name only its variables.
-    const api = tokensApiFor(() => undefined, process.env, null);
-    const file = await importFileFor(api, ids, await serializeRegistryTokenProvider(), parsed.values.name);
-    api.close();
-    const text = `${JSON.stringify(file, null, 2)}\n`;
-    if (parsed.values.out === undefined) process.stdout.write(text);
-    else writeFileSync(parsed.values.out, text);
-    const names = file.resources.map((r) => r.name).join(", ");
-    process.stderr.write(
-      `Wrote ${file.resources.length} token(s) (${names}). Next: pulumi import --file ${parsed.values.out ?? "FILE"} ` +
-        "--generate-code=false, then declare each as new RegistryToken(NAME, { registryId, name, scopes, " +
-        "status, expiryDate }). The passwords stay empty: the API shows a password only when a token is " +
-        "created; change rotationTriggers (or pulumi up --replace) to get a new token with one.\n",
-    );
-    return 0;
+    if (command === "import-file") return await importFile(rest, values.name, values.out);
+    if (command === "pending" && rest.length === 0 && !(values.stack && values.state)) {
+      const { runPending } = await import("./pending/command");
+      return await runPending(
+        {
+          cwd: process.cwd(),
+          stack: values.stack,
+          stateFile: values.state,
+          since: values.since,
+          delete: values.delete ?? false,
+          json: values.json ?? false,
+        },
+        { api: apiFromEnvironment, write: (text) => process.stdout.write(text) },
+      );
+    }
   } catch (error) {
     process.stderr.write(`ionos-registry-token: ${(error as Error).message}\n`);
     return 1;
   }
+  process.stderr.write(USAGE);
+  return 2;
 }
 
 void main(process.argv.slice(2)).then((code) => {

@@ -144,6 +144,21 @@ describe("emulator: fault injection", () => {
     expect((await f.api.get(tokensPath(f.otherRegistryId))).status).to.equal(200);
   });
 
+  it("a request waiting out a delay when the emulator closes is dropped: nothing is written later", async () => {
+    const emulator = await startEmulator({
+      registries: [{ name: "closing" }],
+      faults: { rules: [{ match: { methods: ["POST"] }, action: { type: "delay", ms: 300 } }] },
+    });
+    const registryId = emulator.registries[0].id;
+    const waiting = new EmulatorApi(emulator.url).createToken(registryId, { name: "too-late" });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await emulator.close();
+    await expectReset(waiting);
+    // Well past the delay: a write that went on after close would show in the (still readable) model.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(emulator.admin.listTokens(registryId)).to.deep.equal([]);
+  });
+
   describe("commit-then-fail: the write happens, the answer says it did not", () => {
     it("POST answered 500 still creates the token", async () => {
       f.emu.setFaults({

@@ -4,13 +4,13 @@
  * proxy that holds back the POST's answer (the token is created; the answer is on its way).
  */
 import { expect } from "chai";
-import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createModeProject, initStack, type ModeProject } from "../support/modeProject";
 import { PLUGIN_PATH } from "../support/pluginSession";
-import { descendants, isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
+import { killUpWhen } from "../support/killedRun";
+import { isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
 import { requirePulumi } from "../support/pulumiCli";
 import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
 
@@ -67,24 +67,13 @@ describe("plugin: a `pulumi up` killed mid-create leaves no plugin running (real
 
   it("the plugin exits within 10 s of the kill, and so does the one the language host started when that goes", async () => {
     proxy!.setRules([{ method: "POST", pathPrefix: "/", delayMs: 60_000 }]);
-    const up = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
-      cwd: project!.projectDir,
-      env: project!.env,
-      stdio: "ignore",
-    });
-    const exited = new Promise((resolve) => up.once("exit", resolve));
-    try {
-      // The token exists in the API; its answer (and password) is held by the proxy.
-      await waitUntil(() => proxy!.fired("/") === 1, 120_000, "the POST was committed");
-      started = descendants(up.pid as number);
-    } finally {
-      up.kill("SIGKILL");
-      await exited;
-    }
+    // The token exists in the API; its answer (and password) is held by the proxy.
+    const run = await killUpWhen(project!, () => proxy!.fired("/") === 1, "the POST was committed");
+    started = run.started;
     const isPlugin = (entry: ProcessEntry) => entry.argv[1]?.endsWith(path.basename(PLUGIN_PATH)) ?? false;
     // The engine runs the plugin itself (the launcher `exec`s node); so does Pulumi YAML's language host, to
     // read the schema, with the host's own address.
-    const plugin = started.find((entry) => isPlugin(entry) && entry.ppid === up.pid);
+    const plugin = started.find((entry) => isPlugin(entry) && entry.ppid === run.pid);
     expect(plugin, JSON.stringify(started)).to.not.equal(undefined);
     const tookMs = await waitUntil(() => !isRunning(plugin!.pid), EXIT_LIMIT_MS, "the plugin exited");
     expect(tookMs).to.be.below(EXIT_LIMIT_MS);

@@ -24,14 +24,23 @@ export interface ForwardingProxy {
   close(): Promise<void>;
 }
 
-/** Starts a proxy on 127.0.0.1 forwarding to `targetUrl`; `onAnswer` must call `send` for the client to get it. */
+/**
+ * Starts a proxy on 127.0.0.1 forwarding to `targetUrl`; `onAnswer` must call `send` for the client to get it.
+ * A request for which `forward` says false is never forwarded: it stays unanswered until the client gives up
+ * or the proxy closes (a request that never reaches the API).
+ */
 export async function startForwardingProxy(
   targetUrl: string,
   onAnswer: (answer: HeldAnswer) => void,
+  forward: (method: string, url: string) => boolean = () => true,
 ): Promise<ForwardingProxy> {
   const target = new URL(targetUrl);
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
+    if (!forward(req.method ?? "", req.url ?? "")) {
+      req.resume();
+      return;
+    }
     const upstream = http.request(
       {
         host: target.hostname,

@@ -25,6 +25,13 @@ export interface SlowAnswerProxy {
   url: string;
   /** Replaces the rules (and their counters). */
   setRules(rules: SlowAnswerRule[]): void;
+  /**
+   * Requests whose method and path start as given are never forwarded from now on (until replaced): they
+   * never reach the emulator. Each one's arrival is counted by {@link SlowAnswerProxy.swallowed}.
+   */
+  setSwallowed(rules: Array<{ method: string; pathPrefix: string }>): void;
+  /** How many requests were swallowed. */
+  swallowed(): number;
   /** How many answers were held back for requests under `pathPrefix`. */
   fired(pathPrefix: string): number;
   close(): Promise<void>;
@@ -35,26 +42,40 @@ export async function startSlowAnswerProxy(targetUrl: string): Promise<SlowAnswe
   let rules: Array<SlowAnswerRule & { fired: number }> = [];
   // Answers still held at close are dropped: their timers must not keep the test process alive.
   const held = new Set<NodeJS.Timeout>();
-  const proxy = await startForwardingProxy(targetUrl, (answer) => {
-    const rule = rules.find(
-      (r) =>
-        r.method === answer.method &&
-        answer.url.startsWith(r.pathPrefix) &&
-        (r.times === undefined || r.fired < r.times),
-    );
-    if (rule === undefined) return answer.send();
-    rule.fired++;
-    const timer = setTimeout(() => {
-      held.delete(timer);
-      answer.send();
-    }, rule.delayMs);
-    held.add(timer);
-  });
+  let swallow: Array<{ method: string; pathPrefix: string }> = [];
+  let swallowed = 0;
+  const proxy = await startForwardingProxy(
+    targetUrl,
+    (answer) => {
+      const rule = rules.find(
+        (r) =>
+          r.method === answer.method &&
+          answer.url.startsWith(r.pathPrefix) &&
+          (r.times === undefined || r.fired < r.times),
+      );
+      if (rule === undefined) return answer.send();
+      rule.fired++;
+      const timer = setTimeout(() => {
+        held.delete(timer);
+        answer.send();
+      }, rule.delayMs);
+      held.add(timer);
+    },
+    (method, url) => {
+      const drop = swallow.some((r) => r.method === method && url.startsWith(r.pathPrefix));
+      if (drop) swallowed++;
+      return !drop;
+    },
+  );
   return {
     url: proxy.url,
     setRules(next) {
       rules = next.map((r) => ({ ...r, fired: 0 }));
     },
+    setSwallowed(next) {
+      swallow = next;
+    },
+    swallowed: () => swallowed,
     fired(pathPrefix) {
       return rules.filter((r) => r.pathPrefix.startsWith(pathPrefix)).reduce((n, r) => n + r.fired, 0);
     },
