@@ -1,0 +1,133 @@
+/**
+ * `ionos-registry-token pending --state FILE`, the form that needs no Pulumi project: a file from
+ * `pulumi stack export` and the API (the emulator over loopback), run as the package's command.
+ */
+import { expect } from "chai";
+import { spawn } from "child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { PLUGIN_REGISTRY_TOKEN_TYPE } from "../../provider/cli/resourceTypes";
+import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
+
+const COMMAND = path.join(__dirname, "../../provider/cli/main.js");
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IONOS_")));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [COMMAND, "pending", ...args], { env: { ...base, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("ionos-registry-token pending --state FILE (a stack export, the API over loopback)", function () {
+  this.timeout(30_000);
+  const apiToken = "pending-state-token";
+  let emulator: RunningEmulator;
+  let dir: string;
+  let file: string;
+  let env: Record<string, string>;
+  let orphanId: string;
+  let heldId: string;
+
+  beforeEach(async () => {
+    emulator = await startEmulator({
+      credentials: { token: apiToken },
+      registries: [{ name: "state-file" }],
+    });
+    dir = mkdtempSync(path.join(tmpdir(), "pending-state-"));
+    file = path.join(dir, "stack.json");
+    env = { IONOS_TOKEN: apiToken, IONOS_API_URL: emulator.url };
+    const registryId = emulator.registries[0].id;
+    const api = new EmulatorApi(emulator.url, bearerAuth(apiToken));
+    heldId = (await api.createToken(registryId, { name: "kept-aaaaaaaa" })).json.id as string;
+    orphanId = (await api.createToken(registryId, { name: "lost-bbbbbbbb" })).json.id as string;
+    const type = PLUGIN_REGISTRY_TOKEN_TYPE;
+    const urn = (name: string) => `urn:pulumi:dev::p::${type}::${name}`;
+    const deployment = {
+      manifest: { time: "2026-12-06T12:00:00Z" },
+      resources: [{ urn: urn("kept"), type, id: `${registryId}/${heldId}` }],
+      pending_operations: [
+        {
+          type: "creating",
+          resource: {
+            urn: urn("lost"),
+            type,
+            inputs: { registryId, name: "lost-bbbbbbbb", namePrefix: "lost", status: "enabled", scopes: [] },
+          },
+        },
+        {
+          type: "creating",
+          resource: {
+            urn: urn("never"),
+            type,
+            inputs: {
+              registryId,
+              name: "never-cccccccc",
+              namePrefix: "never",
+              status: "enabled",
+              scopes: [],
+            },
+          },
+        },
+      ],
+    };
+    writeFileSync(file, JSON.stringify({ version: 3, deployment }));
+  });
+  afterEach(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await emulator.close();
+  });
+
+  it("without --since nothing bounds the run: the create that landed is unsure, nothing is deleted, exit 2", async () => {
+    const result = await run(["--state", file, "--delete"], env);
+    expect(result.status, result.stderr).to.equal(2);
+    expect(result.stdout).to.match(/^lost\s+creating\s+\S+\s+lost-bbbbbbbb\s+\S+\s+unsure$/m);
+    expect(result.stdout).to.match(/^never\s+creating\s+-\s+never-cccccccc\s+-\s+absent$/m);
+    expect(result.stdout).to.include("lost: Nothing tells when the interrupted run began");
+    expect(result.stdout).to.include("Nothing cleared: lost need(s) a person");
+    expect(emulator.admin.listTokens(emulator.registries[0].id)).to.have.length(2);
+  });
+
+  it("--since before the token: --delete deletes the orphan only, rewrites the file without pending operations, exit 0", async () => {
+    const result = await run(["--state", file, "--since", "2000-01-01T00:00:00Z", "--delete", "--json"], env);
+    expect(result.status, result.stderr).to.equal(0);
+    const report = JSON.parse(result.stdout) as { deleted: string[]; cleared: boolean; notes: string[] };
+    const registryId = emulator.registries[0].id;
+    expect(report.deleted).to.deep.equal([`${registryId}/${orphanId}`]);
+    expect(report.cleared).to.equal(true);
+    expect(report.notes.join(" ")).to.include(`import it with \`pulumi stack import --file ${file}\``);
+    expect(emulator.admin.listTokens(registryId).map((t) => t.id)).to.deep.equal([heldId]);
+    const rewritten = JSON.parse(readFileSync(file, "utf8")) as {
+      deployment: { pending_operations: unknown[]; resources: unknown[] };
+    };
+    expect(rewritten.deployment.pending_operations).to.deep.equal([]);
+    expect(rewritten.deployment.resources).to.have.length(1);
+    expect(emulator.requests().filter((r) => r.method === "DELETE")).to.have.length(1);
+  });
+
+  it("bad input: an unreadable --since names the flag, missing credentials name the variables; nothing changes", async () => {
+    emulator.clearRequests();
+    const badSince = await run(["--state", file, "--since", "yesterday"], env);
+    expect(badSince.status).to.equal(1);
+    expect(badSince.stderr).to.equal(
+      'ionos-registry-token: --since: "yesterday" is not a date and time (e.g. 2026-12-06T12:49:52Z)\n',
+    );
+    const noCredentials = await run(["--state", file], { IONOS_API_URL: emulator.url });
+    expect(noCredentials.status).to.equal(1);
+    expect(noCredentials.stderr).to.include("IONOS_TOKEN");
+    const both = await run(["--state", file, "--stack", "dev"], env);
+    expect(both.status).to.equal(2);
+    expect(both.stderr).to.include("Usage:");
+    expect(emulator.requests().filter((r) => r.method !== "GET")).to.deep.equal([]);
+    expect(emulator.admin.listTokens(emulator.registries[0].id)).to.have.length(2);
+  });
+});
