@@ -20,6 +20,17 @@ const MAX_CREATE_ATTEMPTS = 3;
  */
 const CLOCK_SKEW_MS = 60 * 1000;
 
+/** What a create knows about how it is run. */
+export interface CreateContext {
+  /**
+   * The create may be `pulumi up --replace` of a token of the same name, ordered create-first because the
+   * resource does not set `deleteBeforeReplace` (plugin mode: the engine tells the provider nothing about a
+   * forced replacement). A 409 then may be the resource's own token, and the error says how to replace it.
+   * The dynamic `RegistryToken` sets the option itself for a chosen name, so its 409 never is.
+   */
+  mayBeForcedReplacement?: boolean;
+}
+
 /** Result of a create: the resource ID and every output, the one-time password included. */
 export interface CreatedToken {
   id: string;
@@ -40,6 +51,7 @@ export async function createToken(
   api: TokensApi,
   inputs: TokenInputs,
   now: () => number = Date.now,
+  context: CreateContext = {},
 ): Promise<CreatedToken> {
   const body = toWriteBody(inputs);
   let firstStart: number | undefined;
@@ -51,7 +63,7 @@ export async function createToken(
       token = await api.create(inputs.registryId, body);
     } catch (error) {
       const conflict = isIonosApiError(error) && error.status === 409;
-      if (conflict && attempt === 1) throw nameTaken(inputs);
+      if (conflict && attempt === 1) throw await firstConflict(api, inputs, context);
       if (!conflict && (!isIonosApiError(error) || !error.ambiguous)) throw error;
       await removeOrphan(api, inputs, firstStart, error as IonosApiError);
       if (attempt >= MAX_CREATE_ATTEMPTS) throw error;
@@ -147,7 +159,7 @@ async function removeOrphan(
     );
   }
   if (!found) return;
-  if (!isOurs(found, inputs, startedAt)) throw nameTaken(inputs, found.id);
+  if (!isOurs(found, inputs, startedAt)) throw nameTaken(inputs, found);
   // Only a generated name proves the token is this resource's: its random suffix was drawn for this resource.
   // A chosen name may just as well have been taken at the same moment by another stack or a person, with the
   // same properties; deleting that token would break its owner, so it is left alone and named.
@@ -183,19 +195,39 @@ function isOurs(token: WireToken, inputs: TokenInputs, startedAt: number): boole
   );
 }
 
-function nameTaken(inputs: TokenInputs, tokenId?: string): Error {
-  const which = tokenId === undefined ? "" : ` (${tokenId})`;
-  // A first POST refused with 409 is also what a forced replacement (`pulumi up --replace`) of a chosen name
-  // meets when the engine creates first: it orders that by the resource option alone, asking no provider. The
-  // dynamic resource class sets the option itself; a plugin user must. After a lost answer (a token id known),
-  // the token found is another's, and the hint would mislead.
-  const replacing =
-    tokenId === undefined
-      ? " If it is this resource's own token being replaced (`pulumi up --replace`), set the resource option " +
-        "`deleteBeforeReplace: true`."
-      : "";
+/**
+ * The error for a POST refused with 409 at once: the name is taken. The token holding it is looked up (one
+ * GET) so that the message can name it. Without a forced replacement, the likeliest cause is a create of this
+ * resource that landed in a run killed before it could record the token: `ionos-registry-token pending` finds
+ * and removes such a token when it is provably the stack's.
+ */
+async function firstConflict(api: TokensApi, inputs: TokenInputs, context: CreateContext): Promise<Error> {
+  let found: WireToken | undefined;
+  try {
+    found = await api.findByName(inputs.registryId, inputs.name);
+  } catch {
+    // The conflict is the news; a failed look-up only leaves the token unnamed.
+  }
+  const replacing = context.mayBeForcedReplacement
+    ? " If it is this resource's own token and this is `pulumi up --replace`, set the resource option " +
+      "`deleteBeforeReplace: true` (a forced replacement creates first without it)."
+    : "";
+  return nameTaken(
+    inputs,
+    found,
+    " If a `pulumi` run was interrupted (killed) while creating this resource, this is likely the token it " +
+      "made and could not record: `ionos-registry-token pending`, run in this project, shows it and deletes it " +
+      "when it is provably this stack's. Otherwise choose another name, omit `name` to get a generated one, or " +
+      `delete the existing token.${replacing}`,
+  );
+}
+
+function nameTaken(inputs: TokenInputs, found?: WireToken, advice?: string): Error {
+  const which = found === undefined ? "" : ` (${found.id})`;
+  const created = found?.metadata?.createdDate ? `created ${found.metadata.createdDate}; ` : "";
   return new Error(
-    `A token named "${inputs.name}"${which} already exists in registry ${inputs.registryId} (names are unique per registry). ` +
-      `Choose another name, omit \`name\` to get a generated one, or delete the existing token.${replacing}`,
+    `A token named "${inputs.name}"${which} already exists in registry ${inputs.registryId} (${created}names are ` +
+      "unique per registry)." +
+      (advice ?? " Choose another name, omit `name` to get a generated one, or delete the existing token."),
   );
 }
