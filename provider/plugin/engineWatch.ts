@@ -17,6 +17,9 @@ import { sdkRequire } from "../lifecycle/sdkModules";
 /** How often the parent and the engine's channel are checked. */
 export const ENGINE_WATCH_INTERVAL_MS = 1_000;
 
+/** Checks after which an engine address that never connected is given up (the engine listens before it starts us). */
+const NEVER_CONNECTED_CHECKS = 10;
+
 /** Only an address the engine itself could have given: `host:port`. */
 const ADDRESS = /^[\w.-]+:\d{1,5}$/;
 
@@ -92,13 +95,23 @@ function engineChannel(address: string): EngineChannel | undefined {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   const channel = client.getChannel();
   let wasConnected = false;
+  let checks = 0;
+  let closed = false;
+  const close = () => {
+    if (!closed) client.close();
+    closed = true;
+  };
   return {
     lost() {
+      if (closed) return false;
       // `true` asks an idle channel (after the connection dropped) to connect again.
       const state = channel.getConnectivityState(true);
       if (state === READY) wasConnected = true;
+      // An address that never answered in its first checks is no engine's (a harness's placeholder): stop
+      // dialling it.
+      if (!wasConnected && ++checks >= NEVER_CONNECTED_CHECKS) close();
       return wasConnected && state === TRANSIENT_FAILURE;
     },
-    close: () => client.close(),
+    close,
   };
 }
