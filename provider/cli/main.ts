@@ -6,7 +6,7 @@
  * - `pending [--delete] [--json] [--stack NAME | --state FILE] [--since TIME]` finds what a killed `pulumi`
  *   left behind in a stack and, with `--delete`, removes exactly the tokens it orphaned.
  * Credentials and endpoint come from the same `IONOS_*` variables the provider reads. Exit 2 means bad
- * arguments (or, for `pending`, something left for a person), 1 a failure.
+ * arguments for `import-file`, and something left for a person for `pending`; 1 a failure.
  */
 import { writeFileSync } from "fs";
 import { parseArgs } from "util";
@@ -25,8 +25,9 @@ pending operation of a RegistryToken that a killed pulumi left in the stack, wit
 API holds for it and a verdict: orphan (its create landed; no state holds the token), absent (it
 never reached the API), unsure (not provable; the reason says why), retry (an update or delete
 the next run repeats). --delete deletes exactly the orphans, then clears the stack's pending
-operations when nothing is unsure. --since: when the interrupted run began, where neither the
-stack's lock nor its history tells. Exit 0: nothing left pending; 2: something needs a person.
+operations when nothing is unsure. --since: when the interrupted run began (RFC 3339, e.g.
+2026-12-06T12:49:52Z), where the stack's lock does not tell; for a backend other than a file
+backend, --delete needs it. Exit 0: nothing left pending; 2: something needs a person; 1: a failure.
 
 Credentials and endpoint: IONOS_TOKEN (or IONOS_USERNAME and IONOS_PASSWORD), IONOS_API_URL.
 `;
@@ -86,7 +87,13 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     if (command === "import-file") return await importFile(rest, values.name, values.out);
-    if (command === "pending" && rest.length === 0 && !(values.stack && values.state)) {
+    if (command === "pending") {
+      // Exit 2 means "something needs a person" here: bad arguments are failures (1), named.
+      if (rest.length > 0) throw new Error(`pending takes no arguments, but got ${rest.join(" ")}`);
+      if (values.stack !== undefined && values.state !== undefined)
+        throw new Error("pending: give --stack or --state, not both");
+      if (values.state === "" || values.stack === "")
+        throw new Error("pending: --state and --stack need a value");
       const { runPending } = await import("./pending/command");
       return await runPending(
         {

@@ -9,5 +9,5 @@ export const REGISTRY_TOKEN_TYPE = "pulumi-nodejs:dynamic/ionos:RegistryToken";
 /** The plugin's type (`provider/plugin/schema.ts`'s `PLUGIN_TOKEN_TYPE`; a test keeps the two equal). */
 export const PLUGIN_REGISTRY_TOKEN_TYPE = "ionos-registry-token:index:RegistryToken";
 
-/** Both. */
+/** The types of a `RegistryToken` in either mode. */
 export const REGISTRY_TOKEN_TYPES: readonly string[] = [REGISTRY_TOKEN_TYPE, PLUGIN_REGISTRY_TOKEN_TYPE];

@@ -12,10 +12,18 @@
  *   dummy one) proves nothing and is ignored.
  */
 import type * as Grpc from "@grpc/grpc-js";
+import { processExists } from "../lifecycle/processes";
 import { sdkRequire } from "../lifecycle/sdkModules";
 
 /** How often the parent and the engine's channel are checked. */
 export const ENGINE_WATCH_INTERVAL_MS = 1_000;
+
+/**
+ * Checks in a row without a connection (one of them refused) after which a once-connected engine counts as
+ * gone: one refused reconnect could be a moment's hiccup of a live engine, and exiting then would itself
+ * leave a create unfinished.
+ */
+const LOST_AFTER_FAILURES = 3;
 
 /** Checks after which an engine address that never connected is given up (the engine listens before it starts us). */
 const NEVER_CONNECTED_CHECKS = 10;
@@ -31,17 +39,6 @@ export interface EngineWatchOptions {
   engineAddress?: string;
   /** Milliseconds between checks. */
   intervalMs?: number;
-}
-
-/** Whether a process exists (a signal 0 probes without sending anything). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**
@@ -96,6 +93,8 @@ function engineChannel(address: string): EngineChannel | undefined {
   const channel = client.getChannel();
   let wasConnected = false;
   let checks = 0;
+  let notReadyInARow = 0;
+  let refusedSinceReady = false;
   let closed = false;
   const close = () => {
     if (!closed) client.close();
@@ -110,7 +109,12 @@ function engineChannel(address: string): EngineChannel | undefined {
       // An address that never answered in its first checks is no engine's (a harness's placeholder): stop
       // dialling it.
       if (!wasConnected && ++checks >= NEVER_CONNECTED_CHECKS) close();
-      return wasConnected && state === TRANSIENT_FAILURE;
+      if (!wasConnected) return false;
+      // Reconnecting passes through CONNECTING and IDLE too: count every check since the last READY, and
+      // require that a connection was refused among them.
+      notReadyInARow = state === READY ? 0 : notReadyInARow + 1;
+      refusedSinceReady = state === READY ? false : refusedSinceReady || state === TRANSIENT_FAILURE;
+      return refusedSinceReady && notReadyInARow >= LOST_AFTER_FAILURES;
     },
     close,
   };

@@ -104,7 +104,9 @@ describe("ionos-registry-token pending --state FILE (a stack export, the API ove
     const registryId = emulator.registries[0].id;
     expect(report.deleted).to.deep.equal([`${registryId}/${orphanId}`]);
     expect(report.cleared).to.equal(true);
-    expect(report.notes.join(" ")).to.include(`import it with \`pulumi stack import --file ${file}\``);
+    expect(report.notes.join(" ")).to.include(
+      `the stack changes when you import it (\`pulumi stack import --file ${file}\`)`,
+    );
     expect(emulator.admin.listTokens(registryId).map((t) => t.id)).to.deep.equal([heldId]);
     const rewritten = JSON.parse(readFileSync(file, "utf8")) as {
       deployment: { pending_operations: unknown[]; resources: unknown[] };
@@ -114,19 +116,37 @@ describe("ionos-registry-token pending --state FILE (a stack export, the API ove
     expect(emulator.requests().filter((r) => r.method === "DELETE")).to.have.length(1);
   });
 
-  it("bad input: an unreadable --since names the flag, missing credentials name the variables; nothing changes", async () => {
+  it("bad input fails (exit 1) naming what is wrong: --since, credentials, --stack with --state, the file; nothing changes", async () => {
     emulator.clearRequests();
-    const badSince = await run(["--state", file, "--since", "yesterday"], env);
-    expect(badSince.status).to.equal(1);
-    expect(badSince.stderr).to.equal(
-      'ionos-registry-token: --since: "yesterday" is not a date and time (e.g. 2026-12-06T12:49:52Z)\n',
-    );
-    const noCredentials = await run(["--state", file], { IONOS_API_URL: emulator.url });
+    for (const [since, why] of [
+      ["yesterday", "is not an RFC 3339 date and time with an offset (e.g. 2026-12-06T12:49:52Z)"],
+      ["1", "is not an RFC 3339 date and time with an offset (e.g. 2026-12-06T12:49:52Z)"],
+      ["2026-12-06T12:00:00", "is not an RFC 3339 date and time with an offset (e.g. 2026-12-06T12:49:52Z)"],
+      ["2999-01-01T00:00:00Z", "is in the future"],
+    ]) {
+      const bad = await run(["--state", file, "--since", since, "--delete"], env);
+      expect(bad.status, since).to.equal(1);
+      expect(bad.stderr).to.equal(
+        `ionos-registry-token: --since: ${since.startsWith("2999") ? since : `"${since}"`} ${why}\n`,
+      );
+    }
+    const noCredentials = await run(["--state", file, "--delete"], { IONOS_API_URL: emulator.url });
     expect(noCredentials.status).to.equal(1);
     expect(noCredentials.stderr).to.include("IONOS_TOKEN");
+    const wrongCredentials = await run(["--state", file, "--since", "2000-01-01T00:00:00Z", "--delete"], {
+      ...env,
+      IONOS_TOKEN: "not-the-token",
+    });
+    expect(wrongCredentials.status).to.equal(1);
+    expect(wrongCredentials.stderr).to.include("401");
     const both = await run(["--state", file, "--stack", "dev"], env);
-    expect(both.status).to.equal(2);
-    expect(both.stderr).to.include("Usage:");
+    expect(both.status).to.equal(1);
+    expect(both.stderr).to.equal("ionos-registry-token: pending: give --stack or --state, not both\n");
+    const broken = path.join(dir, "broken.json");
+    writeFileSync(broken, "{ not json");
+    const unreadable = await run(["--state", broken], env);
+    expect(unreadable.status).to.equal(1);
+    expect(unreadable.stderr).to.match(new RegExp(`^ionos-registry-token: --state ${broken}: not JSON \\(`));
     expect(emulator.requests().filter((r) => r.method !== "GET")).to.deep.equal([]);
     expect(emulator.admin.listTokens(emulator.registries[0].id)).to.have.length(2);
   });

@@ -7,7 +7,10 @@ import {
   type PendingOperation,
   type RunStart,
 } from "../../provider/cli/pending/verdicts";
+import { fileBackendRoot } from "../../provider/cli/pending/stackState";
 import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
+import { homedir } from "os";
+import * as path from "path";
 
 const REGISTRY = "5f1d0c3a-9b8e-4a7f-8c6d-2e1b0a9f8e7d";
 const RUN_START: RunStart = { at: Date.parse("2026-12-06T12:00:00.400Z"), source: "the lock", exact: true };
@@ -138,6 +141,18 @@ describe("pending: the verdict on each pending operation", () => {
     expect(row.name).to.equal(undefined);
   });
 
+  it("unsure: a status, scopes or expiryDate stored as a secret cannot be compared", () => {
+    const secret = {
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      ciphertext: "x",
+    };
+    const row = judgeOne({ ...generated, scopes: secret }, [
+      token("t1", "tok-a1b2c3d4", "2026-12-06T12:00:05Z"),
+    ]);
+    expect(row.verdict).to.equal("unsure");
+    expect(row.reason).to.include("Its scopes is a secret in the state");
+  });
+
   it("unsure: a registry that could not be read", () => {
     const row = judgeOne(generated, [], { tokensByRegistry: new Map() });
     expect(row).to.include({ verdict: "unsure", reason: `Registry ${REGISTRY} could not be read.` });
@@ -152,14 +167,25 @@ describe("pending: the verdict on each pending operation", () => {
         },
         { type: "deleting", resource: { urn: urn("d"), type: REGISTRY_TOKEN_TYPE, id: `${REGISTRY}/t8` } },
         { type: "creating", resource: { urn: "urn:pulumi:dev::p::aws:s3:Bucket::b", type: "aws:s3:Bucket" } },
+        // An entry without a resource (a hand-edited state) is not a RegistryToken's, and no crash.
+        { type: "creating" } as unknown as PendingOperation,
       ],
       resources: [],
       tokensByRegistry: new Map(),
     });
-    expect(rows.map((r) => [r.resource, r.verdict])).to.deep.equal([
-      ["u", "retry"],
-      ["d", "retry"],
+    expect(rows.map((r) => [r.resource, r.verdict, r.registryId, r.tokenId])).to.deep.equal([
+      ["u", "retry", REGISTRY, "t9"],
+      ["d", "retry", REGISTRY, "t8"],
     ]);
     expect(rows[1]!.reason).to.include("the next `pulumi destroy` or `pulumi up` deletes it again");
+  });
+});
+
+describe("pending: the file backend's folder, as Pulumi reads the URL `pulumi whoami` prints", () => {
+  it("expands ~, resolves a relative path from the project, and drops the query", () => {
+    expect(fileBackendRoot("file://~", "/work/p")).to.equal(homedir());
+    expect(fileBackendRoot("file://~/state", "/work/p")).to.equal(path.join(homedir(), "state"));
+    expect(fileBackendRoot("file:///var/pulumi?no_tmp_dir=true", "/work/p")).to.equal("/var/pulumi");
+    expect(fileBackendRoot("file://./state", "/work/p")).to.equal("/work/p/state");
   });
 });

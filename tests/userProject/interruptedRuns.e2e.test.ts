@@ -12,6 +12,8 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
 import { randomBytes } from "crypto";
+import { readdirSync, rmSync, writeFileSync } from "fs";
+import { hostname, userInfo } from "os";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import type { TokenView } from "../../emulator/model/views";
@@ -105,6 +107,14 @@ for (const mode of MODES) {
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("close", (status) => resolve({ status, stdout, stderr }));
       });
+    /** Where the file backend keeps this stack's locks. */
+    const lockDir = () =>
+      path.join(
+        project!.env.PULUMI_BACKEND_URL!.slice("file://".length),
+        ".pulumi/locks/organization",
+        `pending-${mode}`,
+        "dev",
+      );
     const stateOf = async () =>
       JSON.parse((await project!.pulumi(["stack", "export"])).stdout) as {
         deployment: {
@@ -180,6 +190,36 @@ for (const mode of MODES) {
       expect(state.deployment.pending_operations ?? []).to.have.length(4);
     });
 
+    it("while a run may still hold the stack (a live process's lock), `pending --delete` judges and touches nothing", async () => {
+      const locks = readdirSync(lockDir()).filter((name) => name.endsWith(".json"));
+      expect(locks, "the killed run's lock").to.have.length(1);
+      // A lock as a running `pulumi` on this machine writes it: this test process stands in for that run.
+      const live = path.join(lockDir(), "00000000-0000-4000-8000-000000000000.json");
+      const at = new Date().toISOString();
+      writeFileSync(
+        live,
+        JSON.stringify({
+          pid: process.pid,
+          username: userInfo().username,
+          hostname: hostname(),
+          timestamp: at,
+        }),
+      );
+      try {
+        emulator!.clearRequests();
+        const run = await pending("--delete");
+        expect(run.status, run.stderr).to.equal(2);
+        expect(run.stdout).to.include(
+          `A pulumi run holds the stack (lock ${live}: pid ${process.pid} on ${hostname()}`,
+        );
+        expect(run.stdout).to.not.include("VERDICT");
+        expect(emulator!.requests()).to.deep.equal([]);
+        expect((await stateOf()).deployment.pending_operations ?? []).to.have.length(4);
+      } finally {
+        rmSync(live);
+      }
+    });
+
     it("`pending` lists each with the live token and its verdict, changes nothing, and exits 2", async () => {
       emulator!.clearRequests();
       const run = await pending("--json");
@@ -204,7 +244,8 @@ for (const mode of MODES) {
       const table = await pending();
       expect(table.stdout).to.match(/^RESOURCE\s+OPERATION\s+TOKEN ID\s+NAME\s+CREATED\s+VERDICT$/m);
       expect(table.stdout).to.include(
-        "Next: 3 orphan(s): `ionos-registry-token pending --delete` deletes them",
+        "Next: 3 orphan(s), which `--delete` deletes. `ionos-registry-token pending --delete` clears the " +
+          "pending operations once nothing is unsure; then `pulumi up` converges.",
       );
     });
 
@@ -233,7 +274,7 @@ for (const mode of MODES) {
       const run = await pending("--delete");
       expect(run.status, run.stdout + run.stderr).to.equal(0);
       expect(run.stdout).to.include("Removed the lock the interrupted run left");
-      expect(run.stdout).to.match(/Cleared the pending operations from stack dev\./);
+      expect(run.stdout).to.match(/^Cleared the pending operations of dev\.$/m);
       expect((await stateOf()).deployment.pending_operations ?? []).to.deep.equal([]);
       // Only this stack's first token and the other stack's are left.
       expect(

@@ -3,8 +3,11 @@ import type { PendingRow, RunStart } from "./verdicts";
 
 /** Everything one run of the command found and did. */
 export interface PendingReport {
+  /** The stack's name, or the export file's path. */
   stack: string;
+  /** What bounds the interrupted run's start, when anything does. */
   runStart?: RunStart;
+  /** Each pending operation of a `RegistryToken`, judged. */
   rows: PendingRow[];
   /** Tokens deleted by `--delete`, as `<registryId>/<tokenId>`. */
   deleted: string[];
@@ -14,6 +17,8 @@ export interface PendingReport {
   remaining: string[];
   /** Other things done or worth knowing, one sentence each. */
   notes: string[];
+  /** What failed while acting (the exit status is then 1), one sentence each. */
+  errors: string[];
 }
 
 const COLUMNS: Array<[string, (row: PendingRow) => string | undefined]> = [
@@ -51,8 +56,9 @@ export function reportTable(report: PendingReport): string {
     );
   for (const id of report.deleted) lines.push(`Deleted token ${id}.`);
   lines.push(...report.notes);
-  if (report.cleared) lines.push(`Cleared the pending operations from stack ${report.stack}.`);
+  if (report.cleared) lines.push(`Cleared the pending operations of ${report.stack}.`);
   lines.push(...report.remaining);
+  lines.push(...report.errors.map((error) => `Error: ${error}`));
   return `${lines.join("\n")}\n`;
 }
 

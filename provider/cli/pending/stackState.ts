@@ -6,9 +6,9 @@
  */
 import { execFile } from "child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "fs";
-import { hostname, tmpdir } from "os";
+import { homedir, hostname, tmpdir, userInfo } from "os";
 import * as path from "path";
-import { fileURLToPath } from "url";
+import { processExists } from "../../lifecycle/processes";
 import type { PendingOperation, RunStart, StateResource } from "./verdicts";
 
 /** A `pulumi stack export` document (version 3), as far as this command reads and writes it. */
@@ -30,10 +30,13 @@ export interface StackSource {
 
 /** A lock a `pulumi` run holds on a stack of a file backend. */
 export interface StackLock {
+  /** The lock file. */
   file: string;
+  /** The process that took it (NaN when the file does not say). */
   pid: number;
+  /** The machine it was taken on. */
   hostname: string;
-  /** Epoch milliseconds. */
+  /** When, in epoch milliseconds (NaN when the file does not say). */
   at: number;
   /** True when the process that took it provably no longer runs (same host, pid gone). */
   stale: boolean;
@@ -62,80 +65,108 @@ export async function stackName(source: StackSource): Promise<string> {
 
 /** The stack's deployment, without decrypting a secret. */
 export async function readStack(source: StackSource): Promise<StackExport> {
+  const origin = source.stateFile ? `--state ${source.stateFile}` : "`pulumi stack export`";
   const text = source.stateFile
     ? readFileSync(source.stateFile, "utf8")
     : await pulumi(source, ["stack", "export"]);
-  const parsed = JSON.parse(text) as StackExport;
+  let parsed: StackExport;
+  try {
+    parsed = JSON.parse(text) as StackExport;
+  } catch (error) {
+    throw new Error(`${origin}: not JSON (${(error as Error).message})`);
+  }
   if (typeof parsed?.deployment !== "object" || parsed.deployment === null)
-    throw new Error("not a `pulumi stack export` document (no deployment)");
+    throw new Error(`${origin}: not a \`pulumi stack export\` document (it has no deployment)`);
   return parsed;
 }
 
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+/** What can be known about runs on the stack. */
+export type RunEvidence =
+  /** A file backend: its locks are files this command reads (none: no run holds the stack). */
+  | { backend: "file"; locks: StackLock[] }
+  /** Any other backend (Pulumi Cloud, S3, …): whether a run is still going cannot be seen from here. */
+  | { backend: "other"; url: string }
+  /** An export file: no backend at all. */
+  | { backend: "none" };
+
+/**
+ * The folder of a file backend, from the URL `pulumi whoami` prints, read as Pulumi reads it: `file://~`
+ * is the home folder, a relative path counts from the project, and a query (`?no_tmp_dir=true`) is not part
+ * of the path.
+ */
+export function fileBackendRoot(url: string, cwd: string): string {
+  const bare = url.slice("file://".length).replace(/\?.*$/, "");
+  if (bare === "~" || bare.startsWith("~/")) return path.join(homedir(), bare.slice(1));
+  return path.resolve(cwd, bare);
+}
+
+interface LockFile {
+  pid?: unknown;
+  hostname?: unknown;
+  username?: unknown;
+  timestamp?: unknown;
 }
 
 /**
- * The lock on the stack in a file backend (`<backend>/.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`,
- * written when a run starts and removed when it ends), or undefined: another backend, or no lock.
+ * Every lock on the stack in a file backend (`<backend>/.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`,
+ * written when a run starts and removed when it ends); for any other backend, only its URL.
  */
-export async function findLock(source: StackSource): Promise<StackLock | undefined> {
-  if (source.stateFile) return undefined;
+export async function runEvidence(source: StackSource): Promise<RunEvidence> {
+  if (source.stateFile) return { backend: "none" };
   const whoami = JSON.parse(await pulumi({ cwd: source.cwd }, ["whoami", "--json"])) as { url?: string };
-  if (!whoami.url?.startsWith("file://")) return undefined;
+  const url = whoami.url ?? "";
+  if (!url.startsWith("file://")) return { backend: "other", url };
   const qualified = (await pulumi(source, ["stack", "--show-name", "--fully-qualify-stack-names"])).trim();
-  const root = fileURLToPath(whoami.url.replace(/\?.*$/, ""));
-  const dir = path.join(root, ".pulumi", "locks", ...qualified.split("/"));
+  const dir = path.join(fileBackendRoot(url, source.cwd), ".pulumi", "locks", ...qualified.split("/"));
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith(".json"));
   } catch {
-    return undefined;
+    return { backend: "file", locks: [] };
   }
-  for (const file of files) {
-    const lock = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as {
-      pid?: number;
-      hostname?: string;
-      timestamp?: string;
-    };
-    const at = Date.parse(lock.timestamp ?? "");
-    if (typeof lock.pid !== "number" || Number.isNaN(at)) continue;
-    const sameHost = lock.hostname === hostname();
-    return {
-      file: path.join(dir, file),
-      pid: lock.pid,
-      hostname: lock.hostname ?? "",
-      at,
-      stale: sameHost && !processRuns(lock.pid),
-    };
+  const locks: StackLock[] = [];
+  for (const name of files) {
+    const file = path.join(dir, name);
+    let lock: LockFile;
+    try {
+      lock = JSON.parse(readFileSync(file, "utf8")) as LockFile;
+    } catch {
+      lock = {};
+    }
+    const at = typeof lock.timestamp === "string" ? Date.parse(lock.timestamp) : NaN;
+    const pid = typeof lock.pid === "number" ? lock.pid : NaN;
+    const host = typeof lock.hostname === "string" ? lock.hostname : "";
+    // Stale only when provably so: this machine (and user) took it, and its process is gone. A lock that
+    // cannot be read counts as live.
+    const mine = host === hostname() && lock.username === userInfo().username;
+    locks.push({ file, pid, hostname: host, at, stale: mine && !Number.isNaN(pid) && !processExists(pid) });
   }
-  return undefined;
+  return { backend: "file", locks };
 }
 
-/** The end of the last completed update (`pulumi stack history`), a moment before the interrupted run began. */
+/** One update of `pulumi stack history --json`. */
+interface HistoryEntry {
+  endTime?: string;
+  startTime?: string;
+  result?: string;
+}
+
+/**
+ * The end of the last completed update (`pulumi stack history`): a moment before the interrupted run began.
+ * Undefined when there is none, or when the latest update is still `in-progress` (a backend that records a
+ * run as it starts: that run may be live).
+ */
 export async function lastUpdateEnd(source: StackSource): Promise<RunStart | undefined> {
   if (source.stateFile) return undefined;
-  const history = JSON.parse(await pulumi(source, ["stack", "history", "--json"])) as Array<{
-    endTime?: string;
-    startTime?: string;
-    result?: string;
-  }>;
-  const latest = history[0];
-  // A backend that records runs as they start shows the interrupted one itself (never completed).
-  if (latest?.result === "in-progress" && latest.startTime)
-    return { at: Date.parse(latest.startTime), source: "the stack's update history", exact: true };
+  const history = JSON.parse(await pulumi(source, ["stack", "history", "--json"])) as HistoryEntry[];
+  if (history[0]?.result === "in-progress") return undefined;
   const ends = history.map((h) => Date.parse(h.endTime ?? "")).filter((t) => !Number.isNaN(t));
   if (ends.length === 0) return undefined;
   return { at: Math.max(...ends), source: "the end of the last completed update", exact: false };
 }
 
-/** Ends a provably stale lock with `pulumi cancel` (which, for a file backend, removes the lock). */
-export async function clearStaleLock(source: StackSource): Promise<void> {
+/** Ends provably stale locks with `pulumi cancel` (which, for a file backend, removes every lock). */
+export async function clearStaleLocks(source: StackSource): Promise<void> {
   await pulumi(source, ["cancel", "--yes"]);
 }
 
@@ -154,6 +185,12 @@ export async function clearPendingOperations(source: StackSource, exported: Stac
     writeFileSync(source.stateFile, text);
     return;
   }
+  // Another run may have written the stack since it was read; importing the old copy would undo that.
+  const now = await readStack(source);
+  if (JSON.stringify(now.deployment.resources ?? []) !== JSON.stringify(exported.deployment.resources ?? []))
+    throw new Error(
+      "the stack changed while this command ran (another run?): nothing was cleared. Run it again.",
+    );
   const dir = mkdtempSync(path.join(tmpdir(), "ionos-registry-token-pending-"));
   try {
     const file = path.join(dir, "stack.json");

@@ -16,14 +16,19 @@ import { REGISTRY_TOKEN_TYPES } from "../resourceTypes";
 
 /** A pending operation as `pulumi stack export` writes it. */
 export interface PendingOperation {
+  /** `creating`, `updating`, `deleting`, `reading`, `importing`. */
   type: string;
+  /** The resource the operation was about. */
   resource: { urn: string; type: string; id?: string; inputs?: Record<string, unknown> };
 }
 
 /** A resource of the stack, as far as the judgement needs it. */
 export interface StateResource {
+  /** Its URN. */
   urn: string;
+  /** Its type token. */
   type: string;
+  /** Its ID (`<registryId>/<tokenId>` for a `RegistryToken`). */
   id?: string;
 }
 
@@ -32,17 +37,21 @@ export type Verdict = "orphan" | "absent" | "unsure" | "retry";
 
 /** One pending operation judged. */
 export interface PendingRow {
+  /** The resource's URN. */
   urn: string;
   /** The resource's name in the program (the URN's last part). */
   resource: string;
   /** The engine's operation: `creating`, `updating`, `deleting`, ... */
   operation: string;
+  /** The registry the create was for. */
   registryId?: string;
   /** The token name the create sent. */
   name?: string;
   /** The live token found for it, when one was. */
   tokenId?: string;
+  /** When the API created that token. */
   createdDate?: string;
+  /** What the operation left: see {@link Verdict}. */
   verdict: Verdict;
   /** Why, in a sentence a person can act on. */
   reason: string;
@@ -83,7 +92,7 @@ function resourceNameOf(urn: string): string {
 
 /** The pending operations of `RegistryToken` resources. */
 export function registryTokenOperations(pending: readonly PendingOperation[]): PendingOperation[] {
-  return pending.filter((op) => REGISTRY_TOKEN_TYPES.includes(op.resource.type));
+  return pending.filter((op) => REGISTRY_TOKEN_TYPES.includes(op?.resource?.type));
 }
 
 /** Judges every pending operation of a `RegistryToken` in `evidence`. */
@@ -101,10 +110,13 @@ function judgeOther(op: PendingOperation): PendingRow {
   const again =
     op.type === "deleting"
       ? "the next `pulumi destroy` or `pulumi up` deletes it again (a DELETE is idempotent)"
-      : "the next `pulumi up` repeats it (after `pulumi refresh` if it partly landed)";
+      : op.type === "updating"
+        ? "the next `pulumi up` repeats it (after `pulumi refresh` if it partly landed)"
+        : "it changed nothing in the API; run it again";
+  const [registryId, tokenId] = (op.resource.id ?? "").split("/");
   return {
     ...base,
-    tokenId: op.resource.id,
+    ...(tokenId ? { registryId, tokenId } : {}),
     verdict: "retry",
     reason: `An interrupted ${op.type} step: ${again}.`,
   };
@@ -176,6 +188,13 @@ function judgeCreate(
     return unsure(
       `A chosen name, and only ${start.source} bounds when the interrupted run began: a token another actor ` +
         "made with this name in between would look the same. Pass --since with the time the run began.",
+      tokenWhere,
+    );
+  const compared = ["status", "scopes", "expiryDate"].filter((key) => isSecretValue(inputs[key]));
+  if (compared.length > 0)
+    return unsure(
+      `Its ${compared.join(", ")} ${compared.length > 1 ? "are secrets" : "is a secret"} in the state, which ` +
+        "this command does not decrypt, so the token cannot be compared with what the create sent.",
       tokenWhere,
     );
   const changed = differences(found, inputs);
