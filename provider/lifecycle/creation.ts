@@ -29,6 +29,11 @@ export interface CreateContext {
    * The dynamic `RegistryToken` sets the option itself for a chosen name, so its 409 never is.
    */
   mayBeForcedReplacement?: boolean;
+  /**
+   * Whether the engine that asked for the create is gone (engineLiveness.ts). Checked before every write
+   * beyond the first POST: nobody would record what they make.
+   */
+  engineGone?: () => boolean;
 }
 
 /** Result of a create: the resource ID and every output, the one-time password included. */
@@ -65,7 +70,9 @@ export async function createToken(
       const conflict = isIonosApiError(error) && error.status === 409;
       if (conflict && attempt === 1) throw await firstConflict(api, inputs, context);
       if (!conflict && (!isIonosApiError(error) || !error.ambiguous)) throw error;
+      if (context.engineGone?.()) throw abandoned(inputs, error as Error);
       await removeOrphan(api, inputs, firstStart, error as IonosApiError);
+      if (context.engineGone?.()) throw abandoned(inputs, error as Error);
       if (attempt >= MAX_CREATE_ATTEMPTS) throw error;
       continue;
     }
@@ -82,6 +89,18 @@ export async function createToken(
       outs: toOutputs(inputs.registryId, token, password, inputs),
     };
   }
+}
+
+/**
+ * The error of a create whose engine went away before it could retry: whatever its first POST made is left
+ * for `ionos-registry-token pending`, which judges it against the stack the next run sees.
+ */
+function abandoned(inputs: TokenInputs, cause: Error): Error {
+  return new Error(
+    `${cause.message}. The engine that asked for token "${inputs.name}" in registry ${inputs.registryId} is ` +
+      "gone (the `pulumi` run was killed), so the create stopped instead of retrying: nobody would record its " +
+      "result. Run `ionos-registry-token pending` in the project, then `pulumi up`.",
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import { tokensApiWith } from "./apiClient";
 import type { TokensApi } from "../client/tokens";
 import { diffToken, type TokenDiff } from "../rules/diff";
 import { createToken, type CreateContext } from "./creation";
+import { engineGone } from "./engineLiveness";
 import { limitYoungGenerationGrowth } from "./heapTuning";
 import {
   lookUpToken,
@@ -140,7 +141,7 @@ export async function create(
   inputs: TokenInputs,
   context: CreateContext = {},
 ): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
-  return createToken(tokensApi(provider), withUnsetAsNull(inputs), Date.now, context);
+  return createToken(tokensApi(provider), withUnsetAsNull(inputs), Date.now, { engineGone, ...context });
 }
 
 /**

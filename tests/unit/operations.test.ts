@@ -98,6 +98,22 @@ describe("operations.ts", () => {
       expect(api.delete.called).to.equal(false);
     });
 
+    it("a lost answer after the engine is gone: no look-up, no delete, no second POST, and the error says why", async () => {
+      const api = fakeApi();
+      api.create.rejects(apiError(0, "POST", true, false));
+      const error = (await createToken(asApi(api), inputs, Date.now, { engineGone: () => true }).catch(
+        (e) => e,
+      )) as Error;
+      expect(api.create.callCount).to.equal(1);
+      expect(api.findByName.called).to.equal(false);
+      expect(api.delete.called).to.equal(false);
+      expect(error.message).to.include(
+        `The engine that asked for token "ci" in registry ${inputs.registryId} is gone (the \`pulumi\` run was ` +
+          "killed), so the create stopped instead of retrying",
+      );
+      expect(error.message).to.include("Run `ionos-registry-token pending` in the project");
+    });
+
     it("a 409 names the token holding the name and points at `pending`, with no deleteBeforeReplace hint", async () => {
       const api = fakeApi();
       api.create.rejects(apiError(409));
