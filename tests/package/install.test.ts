@@ -8,8 +8,11 @@ import { execFileSync } from "child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { startEmulator } from "../../emulator";
+import { PLUGIN_REGISTRY_TOKEN_TYPE } from "../../provider/cli/resourceTypes";
 import { runCommand } from "../../scripts/projectSandbox";
 import { offlineEnv } from "../../scripts/pulumiCli";
+import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { NEWEST_SDK, packedTarball } from "../support/userProject";
 
 /**
@@ -52,5 +55,39 @@ describe("npm install of the packed tarball: nothing to warn about", function ()
     );
     expect(ours, printed.join("\n")).to.deep.equal([]);
     expect(printed.join("\n")).to.match(/added \d+ packages/);
+  });
+
+  it("the installed command runs `pending` (as a plugin-only user runs it, from the package's bin)", async () => {
+    const emulator = await startEmulator({
+      credentials: { token: "install-token" },
+      registries: [{ name: "inst" }],
+    });
+    try {
+      const registryId = emulator.registries[0].id;
+      const api = new EmulatorApi(emulator.url, bearerAuth("install-token"));
+      const orphan = (await api.createToken(registryId, { name: "lost-bbbbbbbb" })).json.id as string;
+      const type = PLUGIN_REGISTRY_TOKEN_TYPE;
+      const state = path.join(dir, "stack.json");
+      const inputs = { registryId, name: "lost-bbbbbbbb", namePrefix: "lost", status: "enabled", scopes: [] };
+      const pending = [
+        { type: "creating", resource: { urn: `urn:pulumi:dev::p::${type}::lost`, type, inputs } },
+      ];
+      writeFileSync(
+        state,
+        JSON.stringify({ version: 3, deployment: { resources: [], pending_operations: pending } }),
+      );
+      const command = path.join(dir, "node_modules/.bin/ionos-registry-token");
+      const args = ["pending", "--state", state, "--since", "2000-01-01T00:00:00Z", "--delete", "--json"];
+      const { stdout } = await runCommand(command, args, {
+        cwd: dir,
+        env: { ...offlineEnv(), IONOS_TOKEN: "install-token", IONOS_API_URL: emulator.url },
+      });
+      expect((JSON.parse(stdout) as { deleted: string[] }).deleted).to.deep.equal([
+        `${registryId}/${orphan}`,
+      ]);
+      expect(emulator.admin.listTokens(registryId)).to.deep.equal([]);
+    } finally {
+      await emulator.close();
+    }
   });
 });
