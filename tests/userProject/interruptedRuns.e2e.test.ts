@@ -213,6 +213,7 @@ for (const mode of MODES) {
           `A pulumi run holds the stack (lock ${live}: pid ${process.pid} on ${hostname()}`,
         );
         expect(run.stdout).to.not.include("VERDICT");
+        expect(run.stdout).to.not.include("No pending operation");
         expect(emulator!.requests()).to.deep.equal([]);
         expect((await stateOf()).deployment.pending_operations ?? []).to.have.length(4);
       } finally {

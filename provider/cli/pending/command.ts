@@ -68,6 +68,7 @@ export async function runPending(options: PendingOptions, deps: PendingDeps): Pr
   const report: PendingReport = {
     stack: await stackName(options),
     rows: [],
+    judged: false,
     deleted: [],
     cleared: false,
     remaining: [],
@@ -104,6 +105,7 @@ export async function runPending(options: PendingOptions, deps: PendingDeps): Pr
         report.notes.push(`Registry ${registryId} could not be read: ${(error as Error).message}`);
       }
     }
+    report.judged = true;
     report.rows = judgePending({
       pending,
       resources: exported.deployment.resources ?? [],

@@ -9,6 +9,8 @@ export interface PendingReport {
   runStart?: RunStart;
   /** Each pending operation of a `RegistryToken`, judged. */
   rows: PendingRow[];
+  /** False when nothing was judged (a run may still hold the stack). */
+  judged: boolean;
   /** Tokens deleted by `--delete`, as `<registryId>/<tokenId>`. */
   deleted: string[];
   /** Whether the stack's pending operations were cleared. */
@@ -33,7 +35,9 @@ const COLUMNS: Array<[string, (row: PendingRow) => string | undefined]> = [
 /** The report as a table, each row's reason below it, then what was done and what is left. */
 export function reportTable(report: PendingReport): string {
   const lines: string[] = [];
-  if (report.rows.length === 0) {
+  if (!report.judged) {
+    // Nothing judged: only what `remaining` says.
+  } else if (report.rows.length === 0) {
     lines.push(`No pending operation of a RegistryToken in stack ${report.stack}.`);
   } else {
     const cells = report.rows.map((row) => COLUMNS.map(([, cell]) => cell(row) ?? "-"));
