@@ -254,7 +254,9 @@ describe("RegistryToken through Pulumi's dynamic-provider host", function () {
       expect((await host.diff(first.id, first.outs, checked.inputs)).deleteBeforeReplace).to.equal(true);
       const clash = await host.create(checked.inputs).catch((e: Error) => e);
       expect(clash).to.be.instanceOf(Error);
-      expect((clash as Error).message).to.match(/A token named "pinned" already exists/);
+      expect((clash as Error).message).to.match(
+        new RegExp(`A token named "pinned" \\(${first.id.split("/")[1]}\\) already exists`),
+      );
       await host.delete(first.id, first.outs);
     });
 

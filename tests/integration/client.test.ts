@@ -150,7 +150,11 @@ describe("API client and create recovery against the emulator (in-process)", fun
   it("reports a plain 409 as a name conflict", async () => {
     const existing = await api.create(registryId, { name: "taken" });
     const error = await createToken(api, inputs("taken")).catch((e) => e);
-    expect(error.message).to.match(/A token named "taken" already exists/);
+    // The token holding the name is named, with its creation date.
+    expect(error.message).to.include(`A token named "taken" (${existing.id}) already exists`);
+    expect(error.message).to.include(
+      `(created ${existing.metadata?.createdDate}; names are unique per registry)`,
+    );
     expect(tokensNamed("taken").map((t) => t.id)).to.deep.equal([existing.id]);
   });
 
