@@ -14,7 +14,7 @@ import { warnUser } from "../lifecycle/engineLog";
 import { withUnsetAsNull } from "../rules/mapping";
 import { sdkRequire } from "../lifecycle/sdkModules";
 import { PLUGIN_CONFIG_KEYS, settingMistakes } from "../lifecycle/settings";
-import { namePrefixFrom } from "../rules/naming";
+import { namePrefixFrom, resourceNameOf } from "../rules/naming";
 import { outputsDerivedFrom } from "../rules/secretness";
 import * as runtime from "../lifecycle/runtime";
 import type { TokenInputs, TokenOutputs } from "../rules/types";
@@ -48,11 +48,6 @@ const decoded = (struct: Struct | undefined): Unwrapped => unwrapped((struct?.to
 const plain = (struct: Struct | undefined): Props => decoded(struct).plain;
 const toStruct = (value: Props) =>
   Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]);
-
-/** The resource name at the end of a URN (`…::name`). */
-function resourceNameOf(urn: string): string {
-  return urn.slice(urn.lastIndexOf("::") + 2);
-}
 
 /** `secret` plus every output derived from one of its properties (`secretness.ts`). */
 function withDerived(secret: ReadonlySet<string>): Set<string> {

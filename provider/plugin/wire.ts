@@ -1,9 +1,9 @@
 /** Secret values as they cross the plugin protocol (a Struct with Pulumi's special signature key). */
 
-/** The key that marks a special value in a Struct (Pulumi's `sig` key). */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-/** The signature of a secret under {@link SIG_KEY}. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { SECRET_SIG, SIG_KEY } from "../rules/secretness";
+
+/** The key that marks a special value in a Struct, and a secret's signature under it (rules/secretness.ts). */
+export { SECRET_SIG, SIG_KEY };
 
 /** `value` wrapped as a secret, as the engine expects it in outputs. */
 export function asSecret(value: unknown): Record<string, unknown> {

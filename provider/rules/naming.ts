@@ -41,3 +41,8 @@ export function generateName(prefix: string, seed?: Uint8Array): string {
     suffix += alphabet[seeded ? seeded[i] % alphabet.length : randomInt(alphabet.length)];
   return `${prefix}-${suffix}`;
 }
+
+/** The resource name at the end of a URN (`…::name`). */
+export function resourceNameOf(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}

@@ -18,3 +18,15 @@ export function outputsDerivedFrom(inputs: Iterable<string>): string[] {
     .filter(([, from]) => from.some((input) => sources.has(input)))
     .map(([output]) => output);
 }
+
+/** The key that marks a special value in Pulumi's wire and state forms (Pulumi's `sig` key). */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+/** The signature of a secret under {@link SIG_KEY}: `pulumi stack export` writes a secret's ciphertext with it. */
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Whether a value is a secret in Pulumi's wire or state form (`{ [SIG_KEY]: SECRET_SIG, … }`). */
+export function isSecretForm(value: unknown): boolean {
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
+  );
+}

@@ -3,24 +3,16 @@
  * this project's reporter, runs a small fixture suite; what it prints and how it exits are asserted.
  */
 import { expect } from "chai";
-import { spawn } from "child_process";
 import * as path from "path";
 import { GRACE_ENV } from "../support/leakGuard";
 import { isRunning, waitUntil } from "../support/processTable";
+import { runProcess, type ProcessRun } from "../support/runProcess";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const MOCHA = require.resolve("mocha/bin/mocha.js");
 const REPORTER = path.join(__dirname, "../support/summaryReporter.js");
 /** Well past the guard's 5 s grace: a child still alive then is killed and the test fails on its exit. */
 const HANG_LIMIT_MS = 20_000;
-
-interface MochaRun {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-}
 
 /** This process's environment without a grace override, so the child uses the guard's default. */
 function environmentWithDefaultGrace(): NodeJS.ProcessEnv {
@@ -30,23 +22,11 @@ function environmentWithDefaultGrace(): NodeJS.ProcessEnv {
 }
 
 /** Runs one fixture suite in a child mocha with the project's reporter and no project config. */
-function runFixture(fixture: string): Promise<MochaRun> {
-  const started = Date.now();
-  const child = spawn(
+function runFixture(fixture: string): Promise<ProcessRun> {
+  return runProcess(
     process.execPath,
     [MOCHA, "--no-config", "--reporter", REPORTER, path.join(FIXTURES, fixture)],
-    { env: environmentWithDefaultGrace(), stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const killer = setTimeout(() => child.kill("SIGKILL"), HANG_LIMIT_MS);
-  return new Promise((resolve) =>
-    child.on("close", (status, signal) => {
-      clearTimeout(killer);
-      resolve({ status, signal, stdout, stderr, elapsedMs: Date.now() - started });
-    }),
+    { env: environmentWithDefaultGrace(), killAfterMs: HANG_LIMIT_MS },
   );
 }
 

@@ -3,29 +3,20 @@
  * `pulumi stack export` and the API (the emulator over loopback), run as the package's command.
  */
 import { expect } from "chai";
-import { spawn } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { PLUGIN_REGISTRY_TOKEN_TYPE } from "../../provider/cli/resourceTypes";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
+import { runProcess, type ProcessRun } from "../support/runProcess";
 
 const COMMAND = path.join(__dirname, "../../provider/cli/main.js");
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** The package's command with `pending` and `args`, in an environment with only `env`'s IONOS_* settings. */
+function run(args: string[], env: Record<string, string>): Promise<ProcessRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IONOS_")));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [COMMAND, "pending", ...args], { env: { ...base, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [COMMAND, "pending", ...args], { env: { ...base, ...env } });
 }
 
 describe("ionos-registry-token pending --state FILE (a stack export, the API over loopback)", function () {

@@ -10,7 +10,7 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createModeProject, initStack, type ModeProject } from "../support/modeProject";
 import { PLUGIN_PATH } from "../support/pluginSession";
 import { killUpWhen } from "../support/killedRun";
-import { isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
+import { endAll, isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
 import { requirePulumi } from "../support/pulumiCli";
 import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
 
@@ -59,7 +59,7 @@ describe("plugin: a `pulumi up` killed mid-create leaves no plugin running (real
   after(async () => {
     // Whatever the killed CLI started and left behind (the YAML language host is Pulumi's, with its own
     // minutes-long health check) is not left running after this suite.
-    for (const entry of started) if (isRunning(entry.pid)) process.kill(entry.pid, "SIGKILL");
+    endAll(started);
     project?.dispose();
     await proxy?.close();
     await emulator?.close();

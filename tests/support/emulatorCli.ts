@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
+import { runProcess } from "./runProcess";
 
 /** The compiled emulator CLI. */
 export const CLI = path.resolve(__dirname, "../../emulator/cli.js");
@@ -74,16 +75,10 @@ export function startCliPerTest(): (args: string[], env?: NodeJS.ProcessEnv) => 
 }
 
 /** Runs the CLI to completion. */
-export function runCli(
+export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  const run = await runProcess(process.execPath, [CLI, ...args], { env });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }

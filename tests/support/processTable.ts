@@ -51,6 +51,11 @@ export function isRunning(pid: number): boolean {
   return entry !== undefined && entry.state !== "Z";
 }
 
+/** Kills (SIGKILL) every listed process that still runs: what a killed run left behind. */
+export function endAll(entries: readonly ProcessEntry[]): void {
+  for (const entry of entries) if (isRunning(entry.pid)) process.kill(entry.pid, "SIGKILL");
+}
+
 /** Resolves once `condition` holds, with the milliseconds it took; rejects after `timeoutMs`. */
 export async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<number> {
   const started = Date.now();

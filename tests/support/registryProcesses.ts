@@ -3,6 +3,7 @@
  * (from `/proc`), the Docker token flow done by hand for a request skopeo cannot make, and a poll.
  */
 import * as fs from "node:fs";
+import { processes, waitUntil } from "./processTable";
 
 /** A Distribution process an emulator started: its pid and the config it serves. */
 export interface RegistryServerProcess {
@@ -12,19 +13,10 @@ export interface RegistryServerProcess {
 
 /** Every Distribution process serving a config in an emulator's temporary folder. */
 export function registryServerProcesses(): RegistryServerProcess[] {
-  const found: RegistryServerProcess[] = [];
-  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    let argv: string[];
-    try {
-      argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue; // gone meanwhile
-    }
+  return processes().flatMap(({ pid, argv }) => {
     const config = argv[argv.indexOf("serve") + 1];
-    if (argv.includes("serve") && config?.includes("ionos-registry-emulator-"))
-      found.push({ pid: Number(pid), config });
-  }
-  return found;
+    return argv.includes("serve") && config?.includes("ionos-registry-emulator-") ? [{ pid, config }] : [];
+  });
 }
 
 /** The pid of the emulator's Distribution process listening at `address` (its config's `addr`). */
@@ -70,9 +62,5 @@ export async function getWithToken(
 
 /** Resolves once `condition` holds; rejects after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntil(condition, timeoutMs, "the condition held");
 }

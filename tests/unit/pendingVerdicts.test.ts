@@ -13,6 +13,8 @@ import { homedir } from "os";
 import * as path from "path";
 
 const REGISTRY = "5f1d0c3a-9b8e-4a7f-8c6d-2e1b0a9f8e7d";
+const TOKEN_U = "0b6a3c1d-2e4f-4a5b-8c7d-9e0f1a2b3c4d";
+const TOKEN_D = "1c7b4d2e-3f5a-4b6c-9d8e-0f1a2b3c4d5e";
 const RUN_START: RunStart = { at: Date.parse("2026-12-06T12:00:00.400Z"), source: "the lock", exact: true };
 const urn = (name: string, type = PLUGIN_REGISTRY_TOKEN_TYPE) => `urn:pulumi:dev::p::${type}::${name}`;
 
@@ -163,9 +165,12 @@ describe("pending: the verdict on each pending operation", () => {
       pending: [
         {
           type: "updating",
-          resource: { urn: urn("u"), type: PLUGIN_REGISTRY_TOKEN_TYPE, id: `${REGISTRY}/t9` },
+          resource: { urn: urn("u"), type: PLUGIN_REGISTRY_TOKEN_TYPE, id: `${REGISTRY}/${TOKEN_U}` },
         },
-        { type: "deleting", resource: { urn: urn("d"), type: REGISTRY_TOKEN_TYPE, id: `${REGISTRY}/t8` } },
+        {
+          type: "deleting",
+          resource: { urn: urn("d"), type: REGISTRY_TOKEN_TYPE, id: `${REGISTRY}/${TOKEN_D}` },
+        },
         { type: "creating", resource: { urn: "urn:pulumi:dev::p::aws:s3:Bucket::b", type: "aws:s3:Bucket" } },
         // An entry without a resource (a hand-edited state) is not a RegistryToken's, and no crash.
         { type: "creating" } as unknown as PendingOperation,
@@ -174,8 +179,8 @@ describe("pending: the verdict on each pending operation", () => {
       tokensByRegistry: new Map(),
     });
     expect(rows.map((r) => [r.resource, r.verdict, r.registryId, r.tokenId])).to.deep.equal([
-      ["u", "retry", REGISTRY, "t9"],
-      ["d", "retry", REGISTRY, "t8"],
+      ["u", "retry", REGISTRY, TOKEN_U],
+      ["d", "retry", REGISTRY, TOKEN_D],
     ]);
     expect(rows[1]!.reason).to.include("the next `pulumi destroy` or `pulumi up` deletes it again");
   });

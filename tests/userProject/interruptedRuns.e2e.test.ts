@@ -10,7 +10,6 @@
  * never lands. Beside them, another stack's tokens with the same name prefixes, which nothing may touch.
  */
 import { expect } from "chai";
-import { spawn } from "child_process";
 import { randomBytes } from "crypto";
 import { readdirSync, rmSync, writeFileSync } from "fs";
 import { hostname, userInfo } from "os";
@@ -27,9 +26,10 @@ import {
 } from "../support/modeProject";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { killUpWhen } from "../support/killedRun";
-import { isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
+import { endAll, isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
 import { REPO_ROOT } from "../../scripts/pulumiCli";
 import { requirePulumi } from "../support/pulumiCli";
+import { runProcess, type ProcessRun } from "../support/runProcess";
 import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
 
 /** The package's command, as its `bin` entry runs it. */
@@ -70,12 +70,6 @@ function program(mode: Mode, tokens: Declared): string {
   return [...config, "resources:", ...resources, ""].join("\n");
 }
 
-interface CommandRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 for (const mode of MODES) {
   describe(`interrupted runs: a \`pulumi up\` killed mid-create, then \`ionos-registry-token pending\` (${mode} mode, real CLI)`, function () {
     this.timeout(600_000);
@@ -95,17 +89,10 @@ for (const mode of MODES) {
     const othersTokens = ["gen-0therstk", "more-0therstk", "late-0therstk"];
 
     /** Runs the package's command in the project, with the API settings a user exports. */
-    const pending = (...args: string[]): Promise<CommandRun> =>
-      new Promise((resolve) => {
-        const child = spawn(process.execPath, [COMMAND, "pending", ...args], {
-          cwd: project!.projectDir,
-          env: { ...project!.env, IONOS_TOKEN: apiToken, IONOS_API_URL: emulator!.url },
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    const pending = (...args: string[]): Promise<ProcessRun> =>
+      runProcess(process.execPath, [COMMAND, "pending", ...args], {
+        cwd: project!.projectDir,
+        env: { ...project!.env, IONOS_TOKEN: apiToken, IONOS_API_URL: emulator!.url },
       });
     /** Where the file backend keeps this stack's locks. */
     const lockDir = () =>
@@ -150,7 +137,7 @@ for (const mode of MODES) {
       }
     });
     after(async () => {
-      for (const entry of leftRunning) if (isRunning(entry.pid)) process.kill(entry.pid, "SIGKILL");
+      endAll(leftRunning);
       project?.dispose();
       await proxy?.close();
       await emulator?.close();

@@ -19,7 +19,7 @@ import {
   lastUpdateEnd,
   readStack,
   runEvidence,
-  stackName,
+  stackNames,
   type RunEvidence,
   type StackExport,
   type StackSource,
@@ -64,9 +64,10 @@ export async function runPending(options: PendingOptions, deps: PendingDeps): Pr
   const exported = await readStack(options);
   const pending = exported.deployment.pending_operations ?? [];
   const ours = registryTokenOperations(pending);
-  const runs = await runEvidence(options);
+  const names = await stackNames(options);
+  const runs = await runEvidence(options, names);
   const report: PendingReport = {
-    stack: await stackName(options),
+    stack: names.short,
     rows: [],
     judged: false,
     deleted: [],

@@ -58,9 +58,18 @@ function pulumi(source: StackSource, args: string[]): Promise<string> {
   );
 }
 
-/** The stack's name as the user knows it: the selected (or given) stack's, or the export file's path. */
-export async function stackName(source: StackSource): Promise<string> {
-  return source.stateFile ?? (await pulumi(source, ["stack", "--show-name"])).trim();
+/** The stack's names: as the user knows it (or the export file's path), and `org/project/stack`. */
+export interface StackNames {
+  short: string;
+  /** Undefined for an export file. */
+  qualified?: string;
+}
+
+/** The selected (or given) stack's names, from one `pulumi stack --show-name` call. */
+export async function stackNames(source: StackSource): Promise<StackNames> {
+  if (source.stateFile) return { short: source.stateFile };
+  const qualified = (await pulumi(source, ["stack", "--show-name", "--fully-qualify-stack-names"])).trim();
+  return { short: qualified.slice(qualified.lastIndexOf("/") + 1), qualified };
 }
 
 /** The stack's deployment, without decrypting a secret. */
@@ -111,13 +120,12 @@ interface LockFile {
  * Every lock on the stack in a file backend (`<backend>/.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`,
  * written when a run starts and removed when it ends); for any other backend, only its URL.
  */
-export async function runEvidence(source: StackSource): Promise<RunEvidence> {
-  if (source.stateFile) return { backend: "none" };
+export async function runEvidence(source: StackSource, names: StackNames): Promise<RunEvidence> {
+  if (source.stateFile || names.qualified === undefined) return { backend: "none" };
   const whoami = JSON.parse(await pulumi({ cwd: source.cwd }, ["whoami", "--json"])) as { url?: string };
   const url = whoami.url ?? "";
   if (!url.startsWith("file://")) return { backend: "other", url };
-  const qualified = (await pulumi(source, ["stack", "--show-name", "--fully-qualify-stack-names"])).trim();
-  const dir = path.join(fileBackendRoot(url, source.cwd), ".pulumi", "locks", ...qualified.split("/"));
+  const dir = path.join(fileBackendRoot(url, source.cwd), ".pulumi", "locks", ...names.qualified.split("/"));
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith(".json"));

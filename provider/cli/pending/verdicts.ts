@@ -9,8 +9,10 @@
  * began, and still exactly what the create sent. Anything else is `unsure`, with the reason, and left alone.
  */
 import type { WireToken } from "../../client/models";
-import { resourceId } from "../../rules/mapping";
+import { parseResourceId, resourceId } from "../../rules/mapping";
+import { resourceNameOf } from "../../rules/naming";
 import { parseRfc3339, sameInstant, sameScopes } from "../../rules/normalize";
+import { isSecretForm } from "../../rules/secretness";
 import type { RegistryTokenScope } from "../../rules/types";
 import { REGISTRY_TOKEN_TYPES } from "../resourceTypes";
 
@@ -80,14 +82,9 @@ export interface PendingEvidence {
   runStart?: RunStart;
 }
 
-/** Whether a state value is a secret (`pulumi stack export` without `--show-secrets` writes ciphertext). */
-function isSecretValue(value: unknown): boolean {
-  return typeof value === "object" && value !== null && "4dabf18193072939515e22adb298388d" in value;
-}
-
-/** The resource name at the end of a URN. */
-function resourceNameOf(urn: string): string {
-  return urn.slice(urn.lastIndexOf("::") + 2);
+/** The columns every row starts with: the resource and the operation. */
+function rowOf(op: PendingOperation): Pick<PendingRow, "urn" | "resource" | "operation"> {
+  return { urn: op.resource.urn, resource: resourceNameOf(op.resource.urn), operation: op.type };
 }
 
 /** The pending operations of `RegistryToken` resources. */
@@ -106,17 +103,22 @@ export function judgePending(evidence: PendingEvidence): PendingRow[] {
 }
 
 function judgeOther(op: PendingOperation): PendingRow {
-  const base = { urn: op.resource.urn, resource: resourceNameOf(op.resource.urn), operation: op.type };
+  const base = rowOf(op);
   const again =
     op.type === "deleting"
       ? "the next `pulumi destroy` or `pulumi up` deletes it again (a DELETE is idempotent)"
       : op.type === "updating"
         ? "the next `pulumi up` repeats it (after `pulumi refresh` if it partly landed)"
         : "it changed nothing in the API; run it again";
-  const [registryId, tokenId] = (op.resource.id ?? "").split("/");
+  let ids = {};
+  try {
+    ids = parseResourceId(op.resource.id ?? "");
+  } catch {
+    // An update or delete without a readable id: the row shows none.
+  }
   return {
     ...base,
-    ...(tokenId ? { registryId, tokenId } : {}),
+    ...ids,
     verdict: "retry",
     reason: `An interrupted ${op.type} step: ${again}.`,
   };
@@ -128,14 +130,14 @@ function judgeCreate(
   evidence: PendingEvidence,
 ): PendingRow {
   const inputs = op.resource.inputs ?? {};
-  const base = { urn: op.resource.urn, resource: resourceNameOf(op.resource.urn), operation: op.type };
+  const base = rowOf(op);
   const unsure = (reason: string, more: Partial<PendingRow> = {}): PendingRow => ({
     ...base,
     ...more,
     verdict: "unsure",
     reason,
   });
-  if (isSecretValue(inputs.registryId) || isSecretValue(inputs.name))
+  if (isSecretForm(inputs.registryId) || isSecretForm(inputs.name))
     return unsure(
       "Its registryId or name is a secret in the state, which this command does not decrypt: check the " +
         "registry by hand (`pulumi stack export --show-secrets` shows the values).",
@@ -190,7 +192,7 @@ function judgeCreate(
         "made with this name in between would look the same. Pass --since with the time the run began.",
       tokenWhere,
     );
-  const compared = ["status", "scopes", "expiryDate"].filter((key) => isSecretValue(inputs[key]));
+  const compared = ["status", "scopes", "expiryDate"].filter((key) => isSecretForm(inputs[key]));
   if (compared.length > 0)
     return unsure(
       `Its ${compared.join(", ")} ${compared.length > 1 ? "are secrets" : "is a secret"} in the state, which ` +
