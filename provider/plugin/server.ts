@@ -260,6 +260,15 @@ const implementation = {
  * engine is gone (engineWatch.ts).
  */
 export async function servePlugin(): Promise<void> {
+  // Watched from before the port is printed: the engine may be killed the moment it reads the port, and a
+  // parent read after that would already be the one this process was re-parented to.
+  watchEngine({
+    onGone: (reason) => {
+      // Nobody is left to answer or to record results; a create in flight is what `pending` finds later.
+      process.stderr.write(`pulumi-resource-ionos-registry-token: exiting: ${reason}\n`);
+      process.exit(1);
+    },
+  });
   const server = new grpc.Server();
   server.addService(
     provrpc.ResourceProviderService,
@@ -271,11 +280,4 @@ export async function servePlugin(): Promise<void> {
     ),
   );
   process.stdout.write(`${port}\n`);
-  watchEngine({
-    onGone: (reason) => {
-      // Nobody is left to answer or to record results; a create in flight is what `pending` finds later.
-      process.stderr.write(`pulumi-resource-ionos-registry-token: exiting: ${reason}\n`);
-      process.exit(1);
-    },
-  });
 }
