@@ -68,11 +68,10 @@ export class RegistryToken extends pulumi.dynamic.Resource {
 
   /**
    * Declares a token. When `args.name` is omitted, a name is generated once from `namePrefix` (default: this
-   * resource's name) and a random suffix, and kept across updates. A token whose name is given as a string is
-   * replaced deleting the old token first (`deleteBeforeReplace`, unless `opts` says otherwise): names are
-   * unique per registry, and `pulumi up --replace` consults no provider about the order. A name given as an
-   * Output is only known later, so the provider's own answer orders its replacements (which `--replace`
-   * ignores: pass `deleteBeforeReplace: true` for that).
+   * resource's name) and a random suffix, and kept across updates. The provider orders every replacement: the
+   * new token is created first unless it keeps the old one's name in the same registry (names are unique per
+   * registry), as in plugin mode. `pulumi up --replace` consults no provider about the order, so a token that
+   * keeps its chosen name needs `deleteBeforeReplace: true` in `opts` for that command.
    */
   constructor(name: string, args: RegistryTokenArgs, opts?: pulumi.CustomResourceOptions) {
     if (opts?.import !== undefined) throw importRefused(name, opts.import);
@@ -86,8 +85,6 @@ export class RegistryToken extends pulumi.dynamic.Resource {
       {
         ...opts,
         additionalSecretOutputs: ["password", ...mayBeSecret(args), ...(opts?.additionalSecretOutputs ?? [])],
-        deleteBeforeReplace:
-          opts?.deleteBeforeReplace ?? (!isRead && typeof args.name === "string" ? true : undefined),
       },
       "ionos",
       "RegistryToken",

@@ -23,13 +23,6 @@ const CLOCK_SKEW_MS = 60 * 1000;
 /** What a create knows about how it is run. */
 export interface CreateContext {
   /**
-   * The create may be `pulumi up --replace` of a token of the same name, ordered create-first because the
-   * resource does not set `deleteBeforeReplace` (plugin mode: the engine tells the provider nothing about a
-   * forced replacement). A 409 then may be the resource's own token, and the error says how to replace it.
-   * The dynamic `RegistryToken` sets the option itself for a chosen name, so its 409 never is.
-   */
-  mayBeForcedReplacement?: boolean;
-  /**
    * Whether the engine that asked for the create is gone (engineLiveness.ts). Checked before every write
    * beyond the first POST: nobody would record what they make.
    */
@@ -68,7 +61,7 @@ export async function createToken(
       token = await api.create(inputs.registryId, body);
     } catch (error) {
       const conflict = isIonosApiError(error) && error.status === 409;
-      if (conflict && attempt === 1) throw await firstConflict(api, inputs, context);
+      if (conflict && attempt === 1) throw await firstConflict(api, inputs);
       if (!conflict && (!isIonosApiError(error) || !error.ambiguous)) throw error;
       if (context.engineGone?.()) throw abandoned(inputs, error as Error);
       await removeOrphan(api, inputs, firstStart, error as IonosApiError);
@@ -216,28 +209,27 @@ function isOurs(token: WireToken, inputs: TokenInputs, startedAt: number): boole
 
 /**
  * The error for a POST refused with 409 at once: the name is taken. The token holding it is looked up (one
- * GET) so that the message can name it. Without a forced replacement, the likeliest cause is a create of this
- * resource that landed in a run killed before it could record the token: `ionos-registry-token pending` finds
- * and removes such a token when it is provably the stack's.
+ * GET) so that the message can name it. The likeliest cause is a create of this resource that landed in a run
+ * killed before it could record the token: `ionos-registry-token pending` finds and removes such a token when it
+ * is provably the stack's. The other cause this provider cannot rule out is `pulumi up --replace` of a token
+ * that keeps its name: the engine orders that create first and tells neither mode's provider it is a
+ * replacement, so the error names the resource option that orders it delete-first.
  */
-async function firstConflict(api: TokensApi, inputs: TokenInputs, context: CreateContext): Promise<Error> {
+async function firstConflict(api: TokensApi, inputs: TokenInputs): Promise<Error> {
   let found: WireToken | undefined;
   try {
     found = await api.findByName(inputs.registryId, inputs.name);
   } catch {
     // The conflict is the news; a failed look-up only leaves the token unnamed.
   }
-  const replacing = context.mayBeForcedReplacement
-    ? " If it is this resource's own token and this is `pulumi up --replace`, set the resource option " +
-      "`deleteBeforeReplace: true` (a forced replacement creates first without it)."
-    : "";
   return nameTaken(
     inputs,
     found,
     " If a `pulumi` run was interrupted (killed) while creating this resource, this is likely the token it " +
       "made and could not record: `ionos-registry-token pending`, run in this project, shows it and deletes it " +
-      "when it is provably this stack's. Otherwise choose another name, omit `name` to get a generated one, or " +
-      `delete the existing token.${replacing}`,
+      "when it is provably this stack's. If it is this resource's own token and this is `pulumi up --replace`, " +
+      "set the resource option `deleteBeforeReplace: true` (a forced replacement creates first without it). " +
+      "Otherwise choose another name, omit `name` to get a generated one, or delete the existing token.",
   );
 }
 

@@ -11,7 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { tokensApiWith } from "./apiClient";
 import type { TokensApi } from "../client/tokens";
 import { diffToken, type TokenDiff } from "../rules/diff";
-import { createToken, type CreateContext } from "./creation";
+import { createToken } from "./creation";
 import { engineGone } from "./engineLiveness";
 import { limitYoungGenerationGrowth } from "./heapTuning";
 import {
@@ -139,9 +139,8 @@ export async function diffDetails(olds: TokenOutputs, news: TokenInputs, urn?: s
 export async function create(
   provider: object,
   inputs: TokenInputs,
-  context: CreateContext = {},
 ): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
-  return createToken(tokensApi(provider), withUnsetAsNull(inputs), Date.now, { engineGone, ...context });
+  return createToken(tokensApi(provider), withUnsetAsNull(inputs), Date.now, { engineGone });
 }
 
 /**

@@ -186,11 +186,7 @@ const implementation = {
         outputs({ ...planned, username: inputs.name ?? UNKNOWN, password: UNKNOWN }, secret),
       );
     }
-    // `pulumi up --replace` orders the create first unless the resource sets `deleteBeforeReplace` (the
-    // dynamic resource class sets it for a chosen name; a plugin user must), and tells the provider nothing.
-    const created = await runtime.create(instance, inputs as unknown as TokenInputs, {
-      mayBeForcedReplacement: true,
-    });
+    const created = await runtime.create(instance, inputs as unknown as TokenInputs);
     return new provproto.CreateResponse()
       .setId(created.id)
       .setProperties(outputs(created.outs as unknown as Props, secret));

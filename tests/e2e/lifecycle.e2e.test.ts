@@ -173,21 +173,21 @@ describe("end to end with the real Pulumi CLI (Automation API, file backend)", f
     expect(passwords[passwords.length - 1]).to.not.equal(passwords[0]);
   });
 
-  it("7a. renames a chosen name by replacement, deleting the old token first (deleteBeforeReplace)", async () => {
+  it("7a. renames a chosen name by replacement, creating the new token before deleting the old one", async () => {
     declared = { ...declared, name: "renamed-token" };
     expect(await preview()).to.include("replace");
     await up();
-    expect(writes()).to.deep.equal(["DELETE 204", "POST 201"]);
+    expect(writes()).to.deep.equal(["POST 201", "DELETE 204"]);
     expect(tokens().map((t) => t.properties.name)).to.deep.equal(["renamed-token"]);
   });
 
-  it("7b. moves a chosen name to another registry by replacement, deleting first", async () => {
+  it("7b. moves a chosen name to another registry by replacement, creating first", async () => {
     declared = { ...declared, registryId: otherRegistryId };
     await up();
     const log = emulator.requests().filter((r) => r.method !== "GET");
     expect(
       log.map((r) => `${r.method} ${r.path.includes(otherRegistryId) ? "other" : "main"}`),
-    ).to.deep.equal(["DELETE main", "POST other"]);
+    ).to.deep.equal(["POST other", "DELETE main"]);
     expect(emulator.admin.listTokens(registryId)).to.deep.equal([]);
     expect(emulator.admin.listTokens(otherRegistryId).map((t) => t.properties.name)).to.deep.equal([
       "renamed-token",

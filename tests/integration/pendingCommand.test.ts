@@ -107,6 +107,28 @@ describe("ionos-registry-token pending --state FILE (a stack export, the API ove
     expect(emulator.requests().filter((r) => r.method === "DELETE")).to.have.length(1);
   });
 
+  it("another resource type's pending create: the orphan is deleted, nothing is cleared (Pulumi clears all or none), exit 2", async () => {
+    const exported = JSON.parse(readFileSync(file, "utf8")) as {
+      deployment: { pending_operations: Array<Record<string, unknown>> };
+    };
+    const bucket = "aws:s3/bucket:Bucket";
+    exported.deployment.pending_operations.push({
+      type: "creating",
+      resource: { urn: `urn:pulumi:dev::p::${bucket}::logs`, type: bucket, inputs: {} },
+    });
+    writeFileSync(file, JSON.stringify(exported));
+    const result = await run(["--state", file, "--since", "2000-01-01T00:00:00Z", "--delete"], env);
+    expect(result.status, result.stdout + result.stderr).to.equal(2);
+    expect(result.stdout).to.include(
+      "Nothing cleared: 1 pending operation(s) of other resource types remain, and Pulumi clears all or none.",
+    );
+    expect(result.stdout).to.not.match(/^logs\s/m);
+    const registryId = emulator.registries[0].id;
+    expect(emulator.admin.listTokens(registryId).map((t) => t.id)).to.deep.equal([heldId]);
+    const kept = JSON.parse(readFileSync(file, "utf8")) as { deployment: { pending_operations: unknown[] } };
+    expect(kept.deployment.pending_operations).to.have.length(3);
+  });
+
   it("bad input fails (exit 1) naming what is wrong: --since, credentials, --stack with --state, the file; nothing changes", async () => {
     emulator.clearRequests();
     for (const [since, why] of [

@@ -9,7 +9,7 @@ import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { createModeProject, initStack, type ModeProject } from "../support/modeProject";
 import { PLUGIN_PATH } from "../support/pluginSession";
-import { killUpWhen } from "../support/killedRun";
+import { killPulumiWhen } from "../support/killedRun";
 import { endAll, isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
 import { requirePulumi } from "../support/pulumiCli";
 import { startSlowAnswerProxy, type SlowAnswerProxy } from "../support/slowAnswerProxy";
@@ -68,7 +68,7 @@ describe("plugin: a `pulumi up` killed mid-create leaves no plugin running (real
   it("the plugin exits within 10 s of the kill, and so does the one the language host started when that goes", async () => {
     proxy!.setRules([{ method: "POST", pathPrefix: "/", delayMs: 60_000 }]);
     // The token exists in the API; its answer (and password) is held by the proxy.
-    const run = await killUpWhen(project!, () => proxy!.fired("/") === 1, "the POST was committed");
+    const run = await killPulumiWhen(project!, "up", () => proxy!.fired("/") === 1, "the POST was committed");
     started = run.started;
     const isPlugin = (entry: ProcessEntry) => entry.argv[1]?.endsWith(path.basename(PLUGIN_PATH)) ?? false;
     // The engine runs the plugin itself (the launcher `exec`s node); so does Pulumi YAML's language host, to

@@ -1,5 +1,5 @@
 /**
- * A `pulumi up` killed with SIGKILL at a chosen moment, as a user kills a hanging run: what it had started is
+ * A `pulumi up` or `destroy` killed with SIGKILL at a chosen moment, as a user kills a hanging run: what it had started is
  * recorded first, so a suite can watch those processes end (or end them).
  */
 import { spawn } from "child_process";
@@ -13,27 +13,40 @@ export interface KilledRun {
 }
 
 /**
- * Starts `pulumi up --yes --skip-preview` in the project, waits until `ready` holds (at most `timeoutMs`), then
- * kills it with SIGKILL and waits for its exit. The kill happens also when waiting fails.
+ * Starts `pulumi <command> --yes --skip-preview` in the project (`up` or `destroy`), waits until `ready` holds
+ * (at most `timeoutMs`), then kills it with SIGKILL and waits for its exit. The kill happens also when waiting
+ * fails.
  */
-export async function killUpWhen(
+export async function killPulumiWhen(
   project: ModeProject,
+  command: "up" | "destroy",
   ready: () => boolean,
   what: string,
   timeoutMs = 240_000,
 ): Promise<KilledRun> {
-  const up = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
+  const run = spawn("pulumi", [command, "--yes", "--skip-preview", "--non-interactive"], {
     cwd: project.projectDir,
     env: project.env,
-    stdio: "ignore",
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  const exited = new Promise((resolve) => up.once("exit", resolve));
-  const pid = up.pid as number;
+  let output = "";
+  run.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  run.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let ended = false;
+  const exited = new Promise((resolve) =>
+    run.once("exit", (code) => {
+      ended = true;
+      resolve(code);
+    }),
+  );
+  const pid = run.pid as number;
   try {
-    await waitUntil(ready, timeoutMs, what);
+    // A run that ends by itself never reaches the moment to kill it: say why at once, not after the timeout.
+    await waitUntil(() => ready() || ended, timeoutMs, what);
+    if (!ready()) throw new Error(`pulumi ${command} ended before ${what}:\n${output}`);
     return { pid, started: descendants(pid) };
   } finally {
-    up.kill("SIGKILL");
+    run.kill("SIGKILL");
     await exited;
   }
 }

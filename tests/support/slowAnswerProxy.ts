@@ -27,7 +27,7 @@ export interface SlowAnswerProxy {
   setRules(rules: SlowAnswerRule[]): void;
   /**
    * Requests whose method and path start as given are never forwarded from now on (until replaced): they
-   * never reach the emulator. Each one's arrival is counted by {@link SlowAnswerProxy.swallowed}.
+   * never reach the emulator. Each one's arrival is counted by {@link SlowAnswerProxy.swallowed} (from 0 again).
    */
   setSwallowed(rules: Array<{ method: string; pathPrefix: string }>): void;
   /** How many requests were swallowed. */
@@ -74,6 +74,7 @@ export async function startSlowAnswerProxy(targetUrl: string): Promise<SlowAnswe
     },
     setSwallowed(next) {
       swallow = next;
+      swallowed = 0;
     },
     swallowed: () => swallowed,
     fired(pathPrefix) {

@@ -128,26 +128,24 @@ describe("operations.ts", () => {
           "(created 2026-12-06T12:00:01Z; names are unique per registry). If a `pulumi` run was interrupted " +
           "(killed) while creating this resource, this is likely the token it made and could not record: " +
           "`ionos-registry-token pending`, run in this project, shows it and deletes it when it is provably this " +
-          "stack's. Otherwise choose another name, omit `name` to get a generated one, or delete the existing token.",
+          "stack's. If it is this resource's own token and this is `pulumi up --replace`, set the resource option " +
+          "`deleteBeforeReplace: true` (a forced replacement creates first without it). Otherwise choose another " +
+          "name, omit `name` to get a generated one, or delete the existing token.",
       );
       expect(api.delete.called).to.equal(false);
     });
 
-    it("a 409 where a forced replacement may be the cause (plugin mode) also names deleteBeforeReplace", async () => {
+    it("a 409 whose holder cannot be looked up still names the name, the registry and both ways out", async () => {
       const api = fakeApi();
       api.create.rejects(apiError(409));
       api.findByName.rejects(new Error("look-up failed"));
-      const error = (await createToken(asApi(api), inputs, Date.now, { mayBeForcedReplacement: true }).catch(
-        (e) => e,
-      )) as Error;
+      const error = (await createToken(asApi(api), inputs).catch((e) => e)) as Error;
       expect(error.message).to.include(
         `A token named "ci" already exists in registry ${inputs.registryId} (names`,
       );
       expect(error.message).to.include("`ionos-registry-token pending`");
-      expect(error.message).to.include(
-        "If it is this resource's own token and this is `pulumi up --replace`, set the resource option " +
-          "`deleteBeforeReplace: true`",
-      );
+      expect(error.message).to.include("`pulumi up --replace`");
+      expect(api.delete.called).to.equal(false);
     });
 
     it("after a lost answer, deletes the token that attempt created and retries", async () => {

@@ -1,6 +1,7 @@
 /**
- * A `pulumi up` killed with SIGKILL while its creates are in flight, then the documented recovery, in both
- * modes with the real CLI: `ionos-registry-token pending` (the package's command, run in the project as a user
+ * A `pulumi up` killed with SIGKILL while its creates are in flight (a first deployment; then a rename of a
+ * chosen name with a `rotationTriggers` replacement of the generated ones), and a `pulumi destroy` killed while
+ * its deletes are, each followed by the documented recovery, in both modes with the real CLI: `ionos-registry-token pending` (the package's command, run in the project as a user
  * runs it) lists what the kill left, `pending --delete` deletes exactly the orphans and clears the stack's
  * pending operations, and the next `pulumi up` ends with exactly the declared tokens, each with a secret
  * password, and no token in the API that the state does not hold.
@@ -11,7 +12,7 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "crypto";
-import { readdirSync, rmSync, writeFileSync } from "fs";
+import { readdirSync, renameSync, rmSync, writeFileSync } from "fs";
 import { hostname, userInfo } from "os";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
@@ -25,7 +26,7 @@ import {
   type ModeProject,
 } from "../support/modeProject";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
-import { killUpWhen } from "../support/killedRun";
+import { killPulumiWhen } from "../support/killedRun";
 import { endAll, isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
 import { REPO_ROOT } from "../../scripts/pulumiCli";
 import { requirePulumi } from "../support/pulumiCli";
@@ -41,11 +42,15 @@ type Declared = Record<string, string | undefined>;
 /** The resource whose token goes to the second registry (config `registryIdB`). */
 const IN_REGISTRY_B = "late";
 
-function program(mode: Mode, tokens: Declared): string {
+/**
+ * The program declaring `tokens`; each generated-name token carries `rotationTriggers: { generation }`, so a new
+ * generation replaces them all.
+ */
+function program(mode: Mode, tokens: Declared, generation = "1"): string {
   if (mode === "dynamic") {
     const lines = Object.entries(tokens).map(
       ([resource, name]) =>
-        `new RegistryToken(${JSON.stringify(resource)}, { registryId: ${resource === IN_REGISTRY_B ? "registryIdB" : "registryId"}${name ? `, name: ${JSON.stringify(name)}` : ""} });`,
+        `new RegistryToken(${JSON.stringify(resource)}, { registryId: ${resource === IN_REGISTRY_B ? "registryIdB" : "registryId"}${name ? `, name: ${JSON.stringify(name)}` : `, rotationTriggers: { generation: ${JSON.stringify(generation)} }`} });`,
     );
     return [
       'import * as pulumi from "@pulumi/pulumi";',
@@ -63,7 +68,9 @@ function program(mode: Mode, tokens: Declared): string {
       "    type: ionos-registry-token:index:RegistryToken",
       "    properties:",
       `      registryId: \${${resource === IN_REGISTRY_B ? "registryIdB" : "registryId"}}`,
-      ...(name ? [`      name: ${name}`] : []),
+      ...(name
+        ? [`      name: ${name}`]
+        : ["      rotationTriggers:", `        generation: "${generation}"`]),
     ].join("\n"),
   );
   const config = ["config:", "  registryId:", "    type: string", "  registryIdB:", "    type: string"];
@@ -105,7 +112,8 @@ for (const mode of MODES) {
     const stateOf = async () =>
       JSON.parse((await project!.pulumi(["stack", "export"])).stdout) as {
         deployment: {
-          resources: Array<{ type: string; id?: string; outputs?: Record<string, unknown> }>;
+          // Absent once the stack is destroyed.
+          resources?: Array<{ type: string; id?: string; outputs?: Record<string, unknown> }>;
           pending_operations?: unknown[];
         };
       };
@@ -143,24 +151,29 @@ for (const mode of MODES) {
       await emulator?.close();
     });
 
-    it("kill -9 with four creates in flight: three land as orphans, one never does", async () => {
-      writeProgram(
+    const tokensOf = (id: string) => `/containerregistries/registries/${id}/tokens`;
+    /**
+     * Runs `pulumi <command>` with the answers to `method` in registry A held (the writes land) and those to
+     * registry B swallowed (they never land), kills it once `heldInA` and one are in flight, ends what it left
+     * running as the docs tell users to, and lifts the faults.
+     */
+    async function killWith(command: "up" | "destroy", method: string, heldInA: number): Promise<void> {
+      proxy!.setRules([{ method, pathPrefix: tokensOf(registryId()), delayMs: 120_000 }]);
+      proxy!.setSwallowed([{ method, pathPrefix: tokensOf(registryIdB()) }]);
+      const run = await killPulumiWhen(
         project!,
-        mode,
-        program(mode, { keep: undefined, gen: undefined, more: undefined, late: undefined, picked: chosen }),
-      );
-      // The three POSTs to registry A commit and their answers are held; the one to B never reaches the API.
-      const tokensOf = (id: string) => `/containerregistries/registries/${id}/tokens`;
-      proxy!.setRules([{ method: "POST", pathPrefix: tokensOf(registryId()), delayMs: 120_000 }]);
-      proxy!.setSwallowed([{ method: "POST", pathPrefix: tokensOf(registryIdB()) }]);
-      const before = live().length;
-      const run = await killUpWhen(
-        project!,
-        () => proxy!.fired("/") === 3 && proxy!.swallowed() === 1,
-        "three POSTs committed and one swallowed",
-      );
+        command,
+        () => proxy!.fired("/") === heldInA && proxy!.swallowed() === 1,
+        `${heldInA} ${method}s committed and one swallowed`,
+        90_000,
+      ).catch((error: Error) => {
+        const seen = emulator!.requests().map((r) => `${r.method} ${r.path} ${r.status}`);
+        throw new Error(
+          `${error.message}\n(held ${proxy!.fired("/")}, swallowed ${proxy!.swallowed()}; the API saw: ${seen.join(", ")})`,
+        );
+      });
       leftRunning = run.started;
-      // Pulumi's dynamic-provider host outlives the engine and would go on with its creates; the docs tell
+      // Pulumi's dynamic-provider host outlives the engine and would go on with its writes; the docs tell
       // users to end it, as this does (the plugin ends by itself).
       for (const entry of leftRunning)
         if (entry.argv.some((a) => a.includes("cmd/dynamic-provider"))) process.kill(entry.pid, "SIGKILL");
@@ -172,6 +185,41 @@ for (const mode of MODES) {
       await waitUntil(() => providers.every((e) => !isRunning(e.pid)), 15_000, "the providers ended");
       proxy!.setRules([]);
       proxy!.setSwallowed([]);
+    }
+
+    /**
+     * What the recovery must end with: exactly `count` tokens in the state, each with a secret password, no
+     * pending operation, no token of ours in the API that the state does not hold, the other stack's untouched.
+     */
+    async function expectConverged(count: number) {
+      const state = await stateOf();
+      expect(state.deployment.pending_operations ?? []).to.deep.equal([]);
+      const tokens = (state.deployment.resources ?? []).filter((r) => r.type.endsWith("RegistryToken"));
+      expect(tokens).to.have.length(count);
+      const held = new Set(tokens.map((r) => (r.id as string).split("/")[1]));
+      const ours = live().filter((t) => !othersTokens.includes(t.properties.name));
+      expect(ours.map((t) => t.id).sort()).to.deep.equal([...held].sort());
+      for (const token of tokens) {
+        const password = token.outputs?.password as Record<string, unknown>;
+        expect(password, "password stored as a secret").to.have.property("ciphertext");
+      }
+      // The other stack's tokens, named like this stack's generated names, were never touched.
+      expect(live().filter((t) => othersTokens.includes(t.properties.name))).to.have.length(3);
+    }
+
+    const all: Declared = {
+      keep: undefined,
+      gen: undefined,
+      more: undefined,
+      late: undefined,
+      picked: chosen,
+    };
+
+    it("kill -9 with four creates in flight: three land as orphans, one never does", async () => {
+      writeProgram(project!, mode, program(mode, all));
+      const before = live().length;
+      // The three POSTs to registry A commit and their answers are held; the one to B never reaches the API.
+      await killWith("up", "POST", 3);
       expect(live().length).to.equal(before + 3);
       const state = await stateOf();
       expect(state.deployment.pending_operations ?? []).to.have.length(4);
@@ -237,6 +285,28 @@ for (const mode of MODES) {
       );
     });
 
+    it("after a `pulumi cancel` (no lock left), the stack's history bounds the run: generated names are orphans, the chosen name unsure", async () => {
+      // `pulumi cancel` on a file backend removes the lock; set it aside as that would, and put it back after.
+      const aside = path.join(path.dirname(lockDir()), "aside");
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(lockDir(), aside);
+      try {
+        const run = await pending("--json", "--stack", "dev");
+        expect(run.status, run.stderr).to.equal(2);
+        const report = JSON.parse(run.stdout) as {
+          rows: Array<{ resource: string; verdict: string; reason?: string }>;
+          runStart: { source: string };
+        };
+        expect(report.runStart.source).to.equal("the end of the last completed update");
+        expect(report.rows.map((r) => `${r.resource} ${r.verdict}`).sort()).to.deep.equal(
+          ["gen orphan", "late absent", "more orphan", "picked unsure"].sort(),
+        );
+        expect(report.rows.find((r) => r.resource === "picked")?.reason).to.include("Pass --since");
+      } finally {
+        renameSync(aside, lockDir());
+      }
+    });
+
     it("a token someone changed after the kill is unsure: `--delete` leaves it, deletes the rest, clears nothing, exits 2", async () => {
       const changed = live().find((t) => t.properties.name === chosen) as TokenView;
       emulator!.admin.patchToken(registryId(), changed.id, { status: "disabled" });
@@ -285,18 +355,78 @@ for (const mode of MODES) {
     it("the next `pulumi up` ends with exactly the declared tokens, passwords secret, nothing the state does not hold", async () => {
       const { stdout, stderr } = await project!.pulumi(["up", "--yes"]);
       expect(stdout + stderr).to.not.include("pending operation");
+      await expectConverged(5);
+    });
+
+    let beforeReplacing: Map<string, string>;
+    it("kill -9 during a rename of the chosen name and a rotationTriggers replacement of the others: every old token still works; four new ones land as orphans, one never does", async () => {
+      beforeReplacing = new Map(live().map((t) => [t.id, t.properties.name]));
+      writeProgram(project!, mode, program(mode, { ...all, picked: `${chosen}-renamed` }, "2"));
+      emulator!.clearRequests();
+      // Each replacement creates first (no name can collide), so nothing is deleted before the kill.
+      await killWith("up", "POST", 4);
+      expect(emulator!.requests().filter((r) => r.method === "DELETE")).to.deep.equal([]);
+      const now = new Map(live().map((t) => [t.id, t.properties.name]));
+      for (const [id, name] of beforeReplacing) expect(now.get(id), `${name} still live`).to.equal(name);
+      expect(now.size).to.equal(beforeReplacing.size + 4);
+      expect([...now.values()]).to.include(`${chosen}-renamed`);
+      expect((await stateOf()).deployment.pending_operations ?? []).to.have.length(5);
+    });
+
+    it("`pending --delete` deletes the four new tokens, never the old ones the state holds, clears, and exits 0", async () => {
+      const run = await pending("--delete", "--json");
+      expect(run.status, run.stdout + run.stderr).to.equal(0);
+      const report = JSON.parse(run.stdout) as {
+        rows: Array<{ resource: string; verdict: string; name?: string }>;
+        deleted: string[];
+        cleared: boolean;
+      };
+      expect(report.rows.map((r) => r.verdict).sort()).to.deep.equal([
+        "absent",
+        "orphan",
+        "orphan",
+        "orphan",
+        "orphan",
+      ]);
+      expect(report.rows.find((r) => r.resource === "picked")?.name).to.equal(`${chosen}-renamed`);
+      expect(report.deleted).to.have.length(4);
+      expect(report.cleared).to.equal(true);
+      expect(new Map(live().map((t) => [t.id, t.properties.name]))).to.deep.equal(beforeReplacing);
+    });
+
+    it("the next `pulumi up` completes the rename and the rotation: exactly the declared tokens", async () => {
+      await project!.pulumi(["up", "--yes"]);
+      await expectConverged(5);
+      const names = live().map((t) => t.properties.name);
+      expect(names).to.include(`${chosen}-renamed`).and.not.include(chosen);
+      for (const id of beforeReplacing.keys())
+        if (!othersTokens.includes(beforeReplacing.get(id) as string))
+          expect(
+            live().map((t) => t.id),
+            `old token ${id} replaced`,
+          ).to.not.include(id);
+    });
+
+    it("kill -9 of `pulumi destroy` with five deletes in flight, then `pending --delete` and `pulumi destroy`: nothing of ours left", async () => {
+      await killWith("destroy", "DELETE", 4);
+      // The four held DELETEs landed, the swallowed one did not; the state still holds all five.
       const state = await stateOf();
-      const tokens = state.deployment.resources.filter((r) => r.type.endsWith("RegistryToken"));
-      expect(tokens).to.have.length(5);
-      const held = new Set(tokens.map((r) => (r.id as string).split("/")[1]));
-      const ours = live().filter((t) => !othersTokens.includes(t.properties.name));
-      expect(ours.map((t) => t.id).sort()).to.deep.equal([...held].sort());
-      for (const token of tokens) {
-        const password = token.outputs?.password as Record<string, unknown>;
-        expect(password, "password stored as a secret").to.have.property("ciphertext");
-      }
-      // The other stack's tokens, named like this stack's generated names, were never touched.
-      expect(live().filter((t) => othersTokens.includes(t.properties.name))).to.have.length(3);
+      expect(
+        (state.deployment.resources ?? []).filter((r) => r.type.endsWith("RegistryToken")),
+      ).to.have.length(5);
+      expect(state.deployment.pending_operations ?? []).to.have.length(5);
+      const left = live().filter((t) => !othersTokens.includes(t.properties.name));
+      expect(left).to.have.length(1);
+      emulator!.clearRequests();
+      const run = await pending("--delete", "--json");
+      expect(run.status, run.stdout + run.stderr).to.equal(0);
+      const report = JSON.parse(run.stdout) as { rows: Array<{ verdict: string }>; deleted: string[] };
+      expect(report.rows.map((r) => r.verdict)).to.deep.equal(Array(5).fill("retry"));
+      expect(report.deleted, "pending deletes only orphans of creates").to.deep.equal([]);
+      expect(emulator!.requests().filter((r) => r.method !== "GET")).to.deep.equal([]);
+      expect((await stateOf()).deployment.pending_operations ?? []).to.deep.equal([]);
+      await project!.pulumi(["destroy", "--yes"]);
+      await expectConverged(0);
     });
   });
 }

@@ -239,9 +239,11 @@ describe("the two modes show the user the same thing (TypeScript + dynamic provi
     });
   }
 
-  it("a rename replaces the token alike (the chosen name deleted first)", async () => {
-    const [dynamic] = await step(all({ ...main, name: "main-renamed" }));
-    expect(dynamic.writes).to.deep.equal(["DELETE 204", "POST 201"]);
+  it("a rename replaces the token alike: created first by the provider's order, deleted first by the option", async () => {
+    const [byProvider] = await step(all({ ...main, name: "main-renamed", deleteBeforeReplace: undefined }));
+    expect(byProvider.writes).to.deep.equal(["POST 201", "DELETE 204"]);
+    const [byOption] = await step(all(main));
+    expect(byOption.writes).to.deep.equal(["DELETE 204", "POST 201"]);
   });
 
   it("`up --replace` replaces alike", async () => {

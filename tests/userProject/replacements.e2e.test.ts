@@ -49,10 +49,26 @@ describe("user project: every kind of replacement, in the order the README promi
     return { before, after, writes: writes() };
   }
 
-  it("pulumi up --replace of a chosen name: the old token is deleted, then the new one created", async () => {
+  it("pulumi up --replace of a chosen name without deleteBeforeReplace: refused naming the option, nothing changed", async () => {
+    const before = await state();
+    emulator.clearRequests();
+    const text = await project.pulumi(["up", "--yes", "--replace", urn("pinned")]).then(
+      () => expect.fail("a create-first replacement of a kept name succeeded"),
+      (error: Error) => error.message,
+    );
+    expect(text).to.include(`A token named "${before.names.pinned}" (${before.ids.pinned})`);
+    expect(text).to.include("`deleteBeforeReplace: true`");
+    expect(writes()).to.deep.equal(["POST 409"]);
+    expect((await state()).ids).to.deep.equal(before.ids);
+    expect([...liveIds()].sort()).to.deep.equal([before.ids.pinned, before.ids.auto].sort());
+  });
+
+  it("pulumi up --replace of a chosen name with deleteBeforeReplace: the old token is deleted, then the new one created", async () => {
+    await project.pulumi(["config", "set", "pinnedDeleteFirst", "true"]);
     const { before, after, writes } = await replaced(["up", "--yes", "--replace", urn("pinned")], ["pinned"]);
     expect(writes).to.deep.equal(["DELETE 204", "POST 201"]);
     expect(after.names.pinned).to.equal(before.names.pinned);
+    await project.pulumi(["config", "rm", "pinnedDeleteFirst"]);
   });
 
   it("pulumi up --replace of a generated name: a new name, created before the old token is deleted", async () => {
@@ -77,11 +93,11 @@ describe("user project: every kind of replacement, in the order the README promi
     expect(writes).to.deep.equal(["POST 201", "DELETE 204"]);
   });
 
-  it("a rename of the chosen name: replaced, the old token deleted first", async () => {
+  it("a rename of the chosen name: replaced, the new token created before the old one is deleted", async () => {
     await project.pulumi(["config", "set", "pinnedName", "ci-renamed"]);
     const { after, writes } = await replaced(["up", "--yes"], ["pinned"]);
     expect(after.names.pinned).to.equal("ci-renamed");
-    expect(writes).to.deep.equal(["DELETE 204", "POST 201"]);
+    expect(writes).to.deep.equal(["POST 201", "DELETE 204"]);
     await project.pulumi(["preview", "--expect-no-changes"]);
   });
 

@@ -1,6 +1,7 @@
 /**
  * The `index.ts` of `replacements.e2e.test.ts`, as text: one token with a chosen name and one with a generated
- * name, whose name and rotation triggers come from the stack config, so the test can rename and rotate them.
+ * name, whose name, rotation triggers and (for the chosen name) `deleteBeforeReplace` option come from the stack
+ * config, so the test can rename, rotate and force replacements.
  */
 export const REPLACEMENTS_PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
@@ -13,7 +14,7 @@ const pinned = new RegistryToken("pinned", {
   registryId,
   name: config.get("pinnedName") ?? "ci-pinned",
   rotationTriggers: { generation: config.get("pinnedGeneration") ?? "1" },
-});
+}, { deleteBeforeReplace: config.getBoolean("pinnedDeleteFirst") });
 const auto = new RegistryToken("auto", {
   registryId,
   rotationTriggers: { generation: config.get("autoGeneration") ?? "1" },
