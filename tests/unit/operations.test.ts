@@ -114,7 +114,7 @@ describe("operations.ts", () => {
       expect(error.message).to.include("Run `ionos-registry-token pending` in the project");
     });
 
-    it("a 409 names the token holding the name and points at `pending`, with no deleteBeforeReplace hint", async () => {
+    it("a 409 names the token holding the name, points at `pending`, and names deleteBeforeReplace for `--replace`", async () => {
       const api = fakeApi();
       api.create.rejects(apiError(409));
       api.findByName.resolves({
