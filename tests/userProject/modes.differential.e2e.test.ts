@@ -240,9 +240,11 @@ describe("the two modes show the user the same thing (TypeScript + dynamic provi
   }
 
   it("a rename replaces the token alike: created first by the provider's order, deleted first by the option", async () => {
-    const [byProvider] = await step(all({ ...main, name: "main-renamed", deleteBeforeReplace: undefined }));
+    const [byProvider] = await step(all({ ...main, name: "main-moved", deleteBeforeReplace: undefined }), {
+      replaces: true,
+    });
     expect(byProvider.writes).to.deep.equal(["POST 201", "DELETE 204"]);
-    const [byOption] = await step(all(main));
+    const [byOption] = await step(all({ ...main, name: "main-renamed" }), { replaces: true });
     expect(byOption.writes).to.deep.equal(["DELETE 204", "POST 201"]);
   });
 
