@@ -42,24 +42,31 @@ export function diffToken(olds: Props, news: Props, nowMs: number = Date.now()):
   const replaces: string[] = REPLACE_KEYS.filter(
     (key) => containsUnknown(news[key]) || news[key] !== olds[key],
   );
-  if (
-    containsUnknown(news.rotationTriggers) ||
-    canonicalJson(normalizeTriggers(news.rotationTriggers)) !==
-      canonicalJson(normalizeTriggers(olds.rotationTriggers))
-  ) {
-    replaces.push("rotationTriggers");
-  }
+  const triggersDiffer = comparing(
+    "rotationTriggers",
+    olds,
+    news,
+    () =>
+      containsUnknown(news.rotationTriggers) ||
+      canonicalJson(normalizeTriggers(news.rotationTriggers)) !==
+        canonicalJson(normalizeTriggers(olds.rotationTriggers)),
+  );
+  if (triggersDiffer) replaces.push("rotationTriggers");
   // A token that keeps its lifetime and whose stored expiry has passed or entered its rotateBefore window is
   // replaced by a token with the fresh expiry `check` planned: the expiry is what replaces it. (A new expiresIn
   // plans a fresh expiry, written in place.) An unknown window may still put the token there, so the preview
   // says replace rather than promise an update.
   const keepsLifetime = typeof news.expiresIn === "string" && news.expiresIn === olds.expiresIn;
-  const rotation = keepsLifetime ? rotationDue({ ...news, expiryDate: olds.expiryDate }, nowMs) : null;
+  const rotation = keepsLifetime
+    ? comparing("expiryDate", olds, news, () => rotationDue({ ...news, expiryDate: olds.expiryDate }, nowMs))
+    : null;
   const mayRotate = news.rotateBefore === UNKNOWN && typeof news.expiresIn === "string";
   if (rotation !== null || mayRotate) replaces.push("expiryDate");
   const updates = (Object.keys(UPDATE_KEYS) as (keyof typeof UPDATE_KEYS)[]).filter(
     (key) =>
-      !replaces.includes(key) && (containsUnknown(news[key]) || !UPDATE_KEYS[key](olds[key], news[key])),
+      !replaces.includes(key) &&
+      (containsUnknown(news[key]) ||
+        !comparing(key, olds, news, () => UPDATE_KEYS[key](olds[key], news[key]))),
   );
   // Set even without changes: the engine also replaces on `pulumi up --replace`, and then a token that keeps
   // its user-chosen name must go first or its successor's POST hits 409. Generated names get a fresh suffix on
@@ -76,6 +83,31 @@ export function diffToken(olds: Props, news: Props, nowMs: number = Date.now()):
     updates,
     rotation,
   };
+}
+
+/**
+ * Runs one property's comparison. Check shapes every value a program sends, but the stored side comes from
+ * the state, which an old release or a hand edit may have left in any shape: a comparison that cannot read a
+ * value fails naming the property and both values' kinds (never the values: either may be a secret), not with
+ * a raw TypeError whose text depends on how the code was bundled.
+ */
+function comparing<T>(key: string, olds: Props, news: Props, compare: () => T): T {
+  try {
+    return compare();
+  } catch {
+    throw new Error(
+      `Cannot compare \`${key}\` of the stored token (${kindOf(olds[key])}) with the program's ` +
+        `(${kindOf(news[key])}): the stored value is not one this provider writes (an edited or damaged ` +
+        "state?). `pulumi refresh` reads the token's settings from the API again.",
+    );
+  }
+}
+
+/** A value's kind for an error message, without the value itself. */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return "none";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /**

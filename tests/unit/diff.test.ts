@@ -109,4 +109,32 @@ describe("diff (diff.ts)", () => {
   it("ignores output-only properties", () => {
     expect(diffToken({ ...olds, password: "other", createdDate: "x" }, news).changes).to.equal(false);
   });
+
+  describe("a stored value in a shape this provider never writes (an edited or damaged state)", () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      [
+        "scopes as a string",
+        { scopes: "pull" },
+        "Cannot compare `scopes` of the stored token (a string) with the program's (a list)",
+      ],
+      [
+        "a scope that is not an object",
+        { scopes: [null] },
+        "Cannot compare `scopes` of the stored token (a list) with the program's (a list)",
+      ],
+    ];
+    for (const [what, damaged, message] of cases) {
+      it(`${what}: an error naming the property and what to do, not a raw TypeError`, () => {
+        const call = () => diffToken({ ...olds, ...damaged }, news);
+        expect(call).to.throw(Error, message);
+        expect(call).to.throw(/`pulumi refresh` reads the token's settings from the API again\.$/);
+      });
+    }
+
+    it("names kinds, never values (a stored value may be a secret)", () => {
+      const secretish = "s3cr3t-value";
+      const call = () => diffToken({ ...olds, scopes: secretish }, news);
+      expect(call).to.throw(Error).with.property("message").that.does.not.include(secretish);
+    });
+  });
 });
