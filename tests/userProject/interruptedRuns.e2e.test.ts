@@ -85,7 +85,8 @@ for (const mode of MODES) {
     let emulator: RunningEmulator | undefined;
     let proxy: SlowAnswerProxy | undefined;
     let project: ModeProject | undefined;
-    let leftRunning: ProcessEntry[] = [];
+    /** What every killed run left running (its language host outlives it by minutes): ended after the suite. */
+    const leftRunning: ProcessEntry[] = [];
     const registryId = () => emulator!.registries[0].id;
     const registryIdB = () => emulator!.registries[1].id;
     const live = (): TokenView[] => [
@@ -172,16 +173,16 @@ for (const mode of MODES) {
           `${error.message}\n(held ${proxy!.fired("/")}, swallowed ${proxy!.swallowed()}; the API saw: ${seen.join(", ")})`,
         );
       });
-      leftRunning = run.started;
+      leftRunning.push(...run.started);
       // Pulumi's dynamic-provider host outlives the engine and would go on with its writes; the docs tell
       // users to end it, as this does (the plugin ends by itself).
-      for (const entry of leftRunning)
+      for (const entry of run.started)
         if (entry.argv.some((a) => a.includes("cmd/dynamic-provider"))) process.kill(entry.pid, "SIGKILL");
       // The engine's own provider processes (not the language host's, which outlives the engine by minutes).
-      const providers = leftRunning.filter(
+      const providers = run.started.filter(
         (e) => e.ppid === run.pid && !e.argv[0]?.includes("pulumi-language"),
       );
-      expect(providers, JSON.stringify(leftRunning)).to.have.length.greaterThan(0);
+      expect(providers, JSON.stringify(run.started)).to.have.length.greaterThan(0);
       await waitUntil(() => providers.every((e) => !isRunning(e.pid)), 15_000, "the providers ended");
       proxy!.setRules([]);
       proxy!.setSwallowed([]);
