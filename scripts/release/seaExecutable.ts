@@ -1,63 +1,103 @@
 /**
- * WIP (issue 31): the plugin as one self-contained executable per platform — a Node.js single-executable
- * application (SEA): the official Node.js binary of the target platform (scripts/ensure-node-target.sh) with the
- * bundle injected, so that the plugin needs no `node` on PATH. Not wired into the release yet.
+ * The plugin as one self-contained executable per platform: a Node.js single-executable application (SEA), the
+ * official Node.js binary of the target platform (from the npm registry, scripts/ensure-node-target.sh) with the
+ * bundle injected by `node --build-sea`. The engine runs it like any provider plugin; no `node` on PATH is used.
  *
- * Facts this relies on (measured on linux-x64, Dec 2026): `node --build-sea` of Node 26 takes an `executable`
- * to inject into; a `strip --strip-all` copy of the linux-x64 binary gives a 118.5 MB executable and a 41.9 MB
- * `.tar.gz`; without the code cache and the snapshot the output is a function of its inputs.
+ * Every step is a function of its inputs, so two releases from one commit are the same bytes: no code cache and
+ * no startup snapshot (both differ from run to run), paths in the SEA configuration relative to the work folder
+ * (the blob records the main script's path), symbols stripped by `llvm-strip` (ELF and Mach-O; the Windows
+ * binary carries none), and macOS executables signed ad hoc by {@link adhocSign}.
  */
 import { execFileSync } from "child_process";
-import { chmodSync, copyFileSync, writeFileSync } from "fs";
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../pulumiCli";
+import { adhocSign } from "./machoAdhocSign";
 import type { PluginTarget } from "./pluginArchive";
 
-/** The Node.js embedded in every executable: the one version npm serves for all five platforms (an LTS line). */
+/**
+ * The Node.js inside every executable. Node 26 is the Active LTS line, supported until April 2029, and the only
+ * line whose current release npm serves for all five platforms (24.x lacks darwin and Windows packages); its
+ * `node --build-sea` builds every platform's executable from Linux. A new patch release gets into the next
+ * release by changing this constant (docs/installation-configuration.md, "Which Node.js the plugin embeds").
+ */
 export const SEA_NODE_VERSION = "26.10.0";
 
-/** The Node.js binary of `target` (cached; fetched from the npm registry the first time). */
-function targetNode(target: PluginTarget): string {
+/** The identifier of the macOS ad-hoc signature (the executable's name, as codesign uses by default). */
+const SIGNING_IDENTIFIER = "pulumi-resource-ionos-registry-token";
+
+/** The official Node.js binary of SEA_NODE_VERSION for `os`/`arch` (cached; fetched from npm the first time). */
+export function targetNodeBinary(os: string, arch: string): string {
   const out = execFileSync(
     "bash",
-    [path.join(REPO_ROOT, "scripts/ensure-node-target.sh"), SEA_NODE_VERSION, target.os, target.arch],
+    [path.join(REPO_ROOT, "scripts/ensure-node-target.sh"), SEA_NODE_VERSION, os, arch],
     { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
   return out.trim().split("\n").pop() as string;
 }
 
 /**
- * Builds the executable of `target` from `bundle` (the text of `bundlePlugin`'s plugin.js) in `workDir`;
- * returns its path. `builder` is a Node.js of SEA_NODE_VERSION that runs here (the blob's format is promised
- * within one version only). Only linux-amd64 is stripped so far: GNU strip here reads no Mach-O or PE (to try:
- * llvm-strip from Debian's llvm-19); darwin-arm64 also needs an ad-hoc signature (see the issue 31 note).
+ * The Node.js that builds the blobs: the blob's format is promised within one version only, so it is
+ * SEA_NODE_VERSION itself, for the machine that builds (releases are built on linux-x64).
  */
-export function buildSeaExecutable(target: PluginTarget, bundle: string, workDir: string, builder: string): string {
-  const base = path.join(workDir, `node-${target.os}-${target.arch}`);
-  copyFileSync(targetNode(target), base);
-  chmodSync(base, 0o755);
-  if (target.os === "linux" && target.arch === "amd64") execFileSync("strip", ["--strip-all", base]);
-  const main = path.join(workDir, `main-${target.os}-${target.arch}.js`);
-  // node-fetch's dependencies use deprecated APIs; from a bundle the warnings reach every user (see launch.js).
-  writeFileSync(main, `process.noDeprecation = true;\n${bundle}`);
-  const output = path.join(workDir, `sea-${target.os}-${target.arch}${target.os === "windows" ? ".exe" : ""}`);
-  const config = path.join(workDir, `sea-${target.os}-${target.arch}.json`);
-  // Paths relative to workDir: the blob records the main script's path, and a temp folder's name would make
-  // two builds of the same inputs differ.
+function builderNode(): string {
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    throw new Error(`releases are built on linux-x64 (this is ${process.platform}-${process.arch})`);
+  }
+  return targetNodeBinary("linux", "amd64");
+}
+
+let llvmStrip: string | undefined;
+
+/** `llvm-strip`: Debian's GNU strip reads ELF only; LLVM's reads Mach-O too (scripts/ensure-release-tools.sh). */
+function strip(binary: string): void {
+  llvmStrip ??= execFileSync("bash", [path.join(REPO_ROOT, "scripts/ensure-release-tools.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  })
+    .trim()
+    .split("\n")
+    .pop() as string;
+  execFileSync(llvmStrip, ["--strip-all", binary], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/** The executable's file name on `target` (`.exe` on Windows: the engine probes it first). */
+export function seaFileName(executable: string, target: PluginTarget): string {
+  return target.os === "windows" ? `${executable}.exe` : executable;
+}
+
+/**
+ * Builds the executable of `target` from `bundle` (the text of `bundlePlugin`'s plugin.js) in `workDir` and
+ * writes it to `output` (mode 0755).
+ */
+export function buildSeaExecutable(target: PluginTarget, bundle: string, workDir: string, output: string): void {
+  const name = `${target.os}-${target.arch}`;
+  const base = `node-${name}`;
+  copyFileSync(targetNodeBinary(target.os, target.arch), path.join(workDir, base));
+  chmodSync(path.join(workDir, base), 0o755);
+  if (target.os !== "windows") strip(path.join(workDir, base));
+  const main = `main-${name}.js`;
+  // node-fetch's dependencies use deprecated Node.js APIs (punycode, url.parse). Node.js hides those warnings
+  // for code under node_modules, where the npm package runs them; from a bundle every user would see them.
+  writeFileSync(path.join(workDir, main), `process.noDeprecation = true;\n${bundle}`);
+  const built = `sea-${name}`;
+  const config = `sea-${name}.json`;
   writeFileSync(
-    config,
+    path.join(workDir, config),
     JSON.stringify({
-      main: path.basename(main),
-      output: path.basename(output),
-      executable: path.basename(base),
+      main,
+      output: built,
+      executable: base,
       disableExperimentalSEAWarning: true,
       useCodeCache: false,
       useSnapshot: false,
     }),
   );
-  execFileSync(builder, ["--build-sea", path.basename(config)], {
-    cwd: workDir,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  return output;
+  execFileSync(builderNode(), ["--build-sea", config], { cwd: workDir, stdio: ["ignore", "ignore", "inherit"] });
+  const executable = readFileSync(path.join(workDir, built));
+  // Injection removes Apple's signature, and Apple silicon runs no unsigned code.
+  writeFileSync(output, target.os === "darwin" ? adhocSign(executable, SIGNING_IDENTIFIER) : executable);
+  chmodSync(output, 0o755);
+  // A hundred megabytes each: a release of five platforms would otherwise hold a gigabyte of temp files.
+  for (const file of [base, main, built, config]) rmSync(path.join(workDir, file));
 }

@@ -65,6 +65,8 @@ export interface PluginSessionOptions {
   captureStderr?: boolean;
   /** The plugin executable. @default this checkout's `bin/pulumi-resource-ionos-registry-token` */
   executable?: string;
+  /** A command that runs the executable (e.g. an emulator of another CPU and its arguments). @default none */
+  runner?: readonly string[];
 }
 
 /** A running plugin and a client over its gRPC port. */
@@ -106,7 +108,8 @@ export async function startPluginSession(
   options: PluginSessionOptions = {},
 ): Promise<PluginSession> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("IONOS_")));
-  const child = spawn(options.executable ?? PLUGIN_PATH, ["127.0.0.1:1"], {
+  const [command, ...args] = [...(options.runner ?? []), options.executable ?? PLUGIN_PATH, "127.0.0.1:1"];
+  const child = spawn(command as string, args, {
     env: { ...base, ...env },
     stdio: ["ignore", "pipe", options.captureStderr ? "pipe" : "inherit"],
   });
