@@ -6,10 +6,26 @@
  * - `pulumi plugin install --file <tarball>`, then a YAML program with no `plugins.providers`;
  * - a Python program (Automation API, inline) with only the wheel installed: the engine downloads the plugin;
  * - a TypeScript program with only the Node.js SDK tarball and `@pulumi/pulumi`: the engine downloads it too.
+ *
+ * The YAML and Python users have no Node.js: the engine and the program run with a PATH that holds only a folder
+ * linking `pulumi` (no system folders: this machine's /usr/bin has a node). The TypeScript program needs node,
+ * so its PATH starts with a `node` that logs every command line it runs: the plugin must never be one of them.
  */
 import { expect } from "chai";
 import { randomBytes } from "crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { execFileSync, spawnSync } from "child_process";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
@@ -30,6 +46,35 @@ const API_TOKEN = `release-${randomBytes(12).toString("hex")}`;
 const LINUX_TARBALL = pluginTarballName(PACKAGE_VERSION, { os: "linux", arch: "amd64" });
 /** Where the engine installs the plugin in PULUMI_HOME. */
 const INSTALLED_PLUGIN = `resource-ionos-registry-token-v${PACKAGE_VERSION}`;
+/** What the engine runs: the self-contained executable, the only file of the installed plugin. */
+const PLUGIN_FILE = "pulumi-resource-ionos-registry-token";
+
+/** A folder holding only a link to the `pulumi` on this PATH: a PATH for a machine without Node.js. */
+function pathWithoutNode(parent: string): string {
+  const dir = path.join(parent, "bin-without-node");
+  mkdirSync(dir);
+  const pulumi = execFileSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" }).trim();
+  symlinkSync(realpathSync(pulumi), path.join(dir, "pulumi"));
+  // What the test relies on, checked rather than assumed: nothing named node on that PATH.
+  expect(spawnSync("/bin/sh", ["-c", "command -v node"], { env: { PATH: dir } }).status).to.not.equal(0);
+  return dir;
+}
+
+/**
+ * A folder whose `node` appends each command line it runs to `log`, then runs the real node: the TypeScript
+ * program needs Node.js, and the log shows whether anything else (the plugin) ran on it.
+ */
+function loggingNode(parent: string, log: string): string {
+  const dir = path.join(parent, "bin-logging-node");
+  mkdirSync(dir);
+  const node = execFileSync("sh", ["-c", "command -v node"], { encoding: "utf8" }).trim();
+  writeFileSync(
+    path.join(dir, "node"),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realpathSync(node)}' "$@"\n`,
+  );
+  chmodSync(path.join(dir, "node"), 0o755);
+  return dir;
+}
 
 interface StackState {
   deployment: { resources: Array<{ type: string; outputs?: Record<string, unknown> }> };
@@ -80,7 +125,13 @@ describe("installing from the release artifacts only (fresh PULUMI_HOME, real CL
     requirePulumi();
     releaseDir = mkdtempSync(path.join(tmpdir(), "ionos-release-"));
     server = await startFileServer(() => releaseDir);
-    await release({ pluginDownloadUrl: server.url, outDir: releaseDir, log: () => undefined });
+    // This machine's engine asks for linux-amd64 only; the other executables are the artifacts test's.
+    await release({
+      pluginDownloadUrl: server.url,
+      outDir: releaseDir,
+      targets: [{ os: "linux", arch: "amd64" }],
+      log: () => undefined,
+    });
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "release" }] });
   });
   after(async () => {
@@ -135,18 +186,14 @@ outputs:
         artifact(LINUX_TARBALL),
       ]);
       const installed = path.join(home, "plugins", INSTALLED_PLUGIN);
-      expect(readdirSync(installed).filter((f) => !f.startsWith("."))).to.have.members([
-        "pulumi-resource-ionos-registry-token",
-        "launch.js",
-        "plugin.js",
-      ]);
+      expect(readdirSync(installed).filter((f) => !f.startsWith("."))).to.deep.equal([PLUGIN_FILE]);
     });
 
     it("up creates the token (the password a secret output, ciphertext in the state); destroy deletes it", async () => {
       await project.pulumi(["stack", "init", "dev"]);
       await project.pulumi(["config", "set", "registryId", registryId()]);
       // Automatic plugin downloads stay off here: the installed plugin is what runs.
-      await upThenDestroy(project, apiEnv(), () => undefined);
+      await upThenDestroy(project, { ...apiEnv(), PATH: pathWithoutNode(path.dirname(project.projectDir)) }, () => undefined);
       expect(pluginDownloads()).to.deep.equal([]);
     });
   });
@@ -201,6 +248,8 @@ print(json.dumps({k: {"value": v.value, "secret": v.secret} for k, v in stack.ou
         ...DOWNLOADS_ON,
         ...apiEnv(),
         PYTHONPATH: sitePackages,
+        // The Automation API runs the `pulumi` it finds on PATH; there is no node anywhere on it.
+        PATH: pathWithoutNode(path.dirname(work)),
         REGISTRY_ID: registryId(),
         WORK_DIR: work,
       };
@@ -225,7 +274,7 @@ print(json.dumps({k: {"value": v.value, "secret": v.secret} for k, v in stack.ou
       emulator.clearRequests();
       const outputs = await driver("up");
       expect(pluginDownloads()).to.include(`GET /${LINUX_TARBALL} 200`);
-      expect(existsSync(path.join(env.PULUMI_HOME, "plugins", INSTALLED_PLUGIN, "plugin.js"))).to.equal(true);
+      expect(readdirSync(path.join(env.PULUMI_HOME, "plugins", INSTALLED_PLUGIN)).filter((f) => !f.startsWith("."))).to.deep.equal([PLUGIN_FILE]);
       expect(apiWrites(emulator)).to.deep.equal(["POST 201"]);
       expect(outputs.tokenId).to.deep.equal({ value: live()[0].id, secret: false });
       expect(outputs.password.secret).to.equal(true);
@@ -296,11 +345,19 @@ export const password = token.password;
 
     it("up downloads the plugin, creates the token with a secret password; destroy deletes it", async () => {
       const before = pluginDownloads().length;
-      await upThenDestroy(project, { ...DOWNLOADS_ON, ...apiEnv() }, () => {
+      const nodeLog = path.join(path.dirname(project.projectDir), "node-commands.log");
+      const PATH = `${loggingNode(path.dirname(project.projectDir), nodeLog)}:${project.env.PATH}`;
+      await upThenDestroy(project, { ...DOWNLOADS_ON, ...apiEnv(), PATH }, () => {
         expect(pluginDownloads().slice(before)).to.include(`GET /${LINUX_TARBALL} 200`);
-        const installed = path.join(project.env.PULUMI_HOME, "plugins", INSTALLED_PLUGIN, "plugin.js");
-        expect(existsSync(installed)).to.equal(true);
+        const installed = path.join(project.env.PULUMI_HOME, "plugins", INSTALLED_PLUGIN);
+        expect(readdirSync(installed).filter((f) => !f.startsWith("."))).to.deep.equal([PLUGIN_FILE]);
       });
+      // The program ran on that node (the log is not empty); the plugin never did.
+      const commands = readFileSync(nodeLog, "utf8").trim().split("\n");
+      expect(commands.length).to.be.greaterThan(0);
+      expect(commands.filter((line) => line.includes(INSTALLED_PLUGIN) || line.includes(PLUGIN_FILE))).to.deep.equal(
+        [],
+      );
     });
   });
 });
