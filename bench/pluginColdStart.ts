@@ -18,7 +18,7 @@ import { PACKAGE_VERSION } from "../provider/lifecycle/version";
 import { bundlePlugin } from "../scripts/release/bundle";
 import { PLUGIN_EXECUTABLE, writePluginTarball } from "../scripts/release/pluginArchive";
 import { writeTarball } from "../scripts/release/tarball";
-import { PLUGIN_PATH, startPluginSession } from "../tests/support/pluginSession";
+import { CHECKOUT_PLUGIN_PATH, startPluginSession } from "../tests/support/pluginSession";
 import { median, nowMs } from "./harness";
 import { ms, type SectionResult } from "./report";
 
@@ -128,7 +128,7 @@ export async function measurePluginColdStart(runs: number): Promise<SectionResul
     const executables: Record<Which, string> = {
       sea: built.sea,
       launcher: built.launcher,
-      checkout: PLUGIN_PATH,
+      checkout: CHECKOUT_PLUGIN_PATH,
     };
     const once = async (which: Which): Promise<void> => {
       const spawned = nowMs();

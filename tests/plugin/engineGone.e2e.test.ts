@@ -70,7 +70,9 @@ describe("plugin: a `pulumi up` killed mid-create leaves no plugin running (real
     // The token exists in the API; its answer (and password) is held by the proxy.
     const run = await killPulumiWhen(project!, "up", () => proxy!.fired("/") === 1, "the POST was committed");
     started = run.started;
-    const isPlugin = (entry: ProcessEntry) => entry.argv[1]?.endsWith(path.basename(PLUGIN_PATH)) ?? false;
+    // `node …/bin/pulumi-resource-…` from the checkout, or the release's executable itself.
+    const isPlugin = (entry: ProcessEntry) =>
+      entry.argv.slice(0, 2).some((arg) => arg.endsWith(path.basename(PLUGIN_PATH)));
     // The engine runs the plugin itself (the launcher `exec`s node); so does Pulumi YAML's language host, to
     // read the schema, with the host's own address.
     const plugin = started.find((entry) => isPlugin(entry) && entry.ppid === run.pid);

@@ -8,10 +8,9 @@ import { readdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { runCommand } from "../../scripts/projectSandbox";
 import { offlineEnv } from "../../scripts/pulumiCli";
-import { PROJECT_ROOT } from "./providerHost";
 
-/** The folder holding the plugin executable, as a project names it in `plugins.providers`. */
-export const PLUGIN_BIN_DIR = path.join(PROJECT_ROOT, "bin");
+import { PLUGIN_PATH } from "./pluginUnderTest";
+export { PLUGIN_BIN_DIR } from "./pluginUnderTest";
 
 export {
   generateSdk,
@@ -30,7 +29,7 @@ export {
 export async function writePluginSchema(
   dir: string,
   pulumiHome: string,
-  plugin = path.join(PLUGIN_BIN_DIR, "pulumi-resource-ionos-registry-token"),
+  plugin = PLUGIN_PATH,
 ): Promise<string> {
   const { stdout } = await runCommand("pulumi", ["package", "get-schema", plugin], {
     cwd: dir,

@@ -4,7 +4,6 @@
  * counterpart of hostSession.ts, shared by the plugin, fault, secret-scan suites and the bench.
  */
 import { spawn, type ChildProcess } from "child_process";
-import * as path from "path";
 import { createInterface } from "readline";
 import * as grpc from "@grpc/grpc-js";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
@@ -12,13 +11,14 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
 import { SIG_KEY as SECRET_KEY, SECRET_SIG } from "../../provider/plugin/wire";
-import { PROJECT_ROOT } from "./providerHost";
 
 /** Plain property bags as they cross the gRPC boundary. */
 export type Props = Record<string, unknown>;
 
-/** The plugin executable, as the npm package ships it. */
-export const PLUGIN_PATH = path.join(PROJECT_ROOT, "bin", "pulumi-resource-ionos-registry-token");
+/** The plugin executable under test (this checkout's `bin/` unless PLUGIN_UNDER_TEST_DIR names another). */
+import { PLUGIN_PATH } from "./pluginUnderTest";
+export { PLUGIN_PATH };
+export { CHECKOUT_PLUGIN_PATH } from "./pluginUnderTest";
 /** How long the plugin may take to print its port: a cold Node start on a loaded 2-core machine is seconds. */
 const START_TIMEOUT_MS = 30_000;
 

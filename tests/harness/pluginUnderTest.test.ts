@@ -1,0 +1,31 @@
+/**
+ * The plugin suites judge the executable they say they judge: this checkout's `bin/` script by default, or, with
+ * PLUGIN_UNDER_TEST_DIR set (.ci/run sets it to the release's linux-amd64 executable for one Node.js line), a
+ * self-contained executable there. A wrong folder would otherwise pass silently against whatever it holds.
+ */
+import { expect } from "chai";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { CHECKOUT_PLUGIN_PATH, PLUGIN_PATH } from "../support/pluginUnderTest";
+
+/** The sentinel a Node.js single-executable application carries with its last character flipped to 1. */
+const SEA_FUSE_SET = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1";
+
+describe("the plugin under test", () => {
+  it(
+    process.env.PLUGIN_UNDER_TEST_DIR
+      ? `is the self-contained executable in PLUGIN_UNDER_TEST_DIR (${process.env.PLUGIN_UNDER_TEST_DIR})`
+      : "is this checkout's bin/ script (PLUGIN_UNDER_TEST_DIR is not set)",
+    () => {
+      const bytes = readFileSync(PLUGIN_PATH);
+      if (process.env.PLUGIN_UNDER_TEST_DIR) {
+        expect(path.dirname(PLUGIN_PATH)).to.equal(path.resolve(process.env.PLUGIN_UNDER_TEST_DIR));
+        expect(bytes.subarray(0, 4).toString("latin1")).to.equal("\x7fELF");
+        expect(bytes.includes(SEA_FUSE_SET)).to.equal(true);
+      } else {
+        expect(PLUGIN_PATH).to.equal(CHECKOUT_PLUGIN_PATH);
+        expect(bytes.subarray(0, 2).toString()).to.equal("#!");
+      }
+    },
+  );
+});
