@@ -13,6 +13,7 @@ import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "fs
 import * as path from "path";
 import { REPO_ROOT } from "../pulumiCli";
 import { adhocSign } from "./machoAdhocSign";
+import { removeAuthenticode } from "./peUnsign";
 import type { PluginTarget } from "./pluginArchive";
 
 /**
@@ -61,6 +62,17 @@ function strip(binary: string): void {
   execFileSync(llvmStrip, ["--strip-all", binary], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
+/**
+ * What injection left of the platform's signature, settled: Apple silicon runs no unsigned code, so macOS
+ * executables are signed ad hoc; the Windows one is left unsigned rather than with a signature that no longer
+ * matches (see peUnsign.ts). Linux binaries carry none.
+ */
+function signedFor(target: PluginTarget, executable: Buffer): Buffer {
+  if (target.os === "darwin") return adhocSign(executable, SIGNING_IDENTIFIER);
+  if (target.os === "windows") return removeAuthenticode(executable);
+  return executable;
+}
+
 /** The executable's file name on `target` (`.exe` on Windows: the engine probes it first). */
 export function seaFileName(executable: string, target: PluginTarget): string {
   return target.os === "windows" ? `${executable}.exe` : executable;
@@ -106,8 +118,7 @@ export function buildSeaExecutable(target: PluginTarget, bundle: string, workDir
     stdio: ["ignore", "ignore", "inherit"],
   });
   const executable = readFileSync(path.join(workDir, built));
-  // Injection removes Apple's signature, and Apple silicon runs no unsigned code.
-  writeFileSync(output, target.os === "darwin" ? adhocSign(executable, SIGNING_IDENTIFIER) : executable);
+  writeFileSync(output, signedFor(target, executable));
   chmodSync(output, 0o755);
   // A hundred megabytes each: a release of five platforms would otherwise hold a gigabyte of temp files.
   for (const file of [base, main, built, config]) rmSync(path.join(workDir, file));

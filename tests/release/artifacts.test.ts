@@ -286,12 +286,19 @@ describe("npm run release: the artifacts", function () {
     });
   });
 
-  it("windows-amd64: a PE32+ x86-64 console executable holding the blob as the NODE_SEA_BLOB resource", () => {
+  it("windows-amd64: a PE32+ x86-64 console executable holding the blob as the NODE_SEA_BLOB resource, unsigned", () => {
     const executable = unpack({ os: "windows", arch: "amd64" });
     const headers = execFileSync("llvm-readobj", ["--file-headers", executable], { encoding: "utf8" });
     expect(headers).to.match(/Machine: IMAGE_FILE_MACHINE_AMD64/);
     expect(headers).to.match(/Magic: 0x20B/); // PE32+
     expect(headers).to.match(/Subsystem: IMAGE_SUBSYSTEM_WINDOWS_CUI/);
+    // Unsigned, not carrying the official node.exe's signature over bytes it no longer matches.
+    expect(headers).to.match(/CertificateTableRVA: 0x0\n/);
+    expect(headers).to.match(/CertificateTableSize: 0x0\n/);
+    const official = execFileSync("llvm-readobj", ["--file-headers", targetNodeBinary("windows", "amd64")], {
+      encoding: "utf8",
+    });
+    expect(official).to.not.match(/CertificateTableSize: 0x0\n/);
     // The listing dumps every resource's bytes (the blob is megabytes): only the names matter here.
     const resourceNames = execFileSync(
       "sh",
