@@ -19,7 +19,9 @@ export function filesBelow(dir: string, prefix = ""): string[] {
  */
 export async function writeTarball(out: string, cwd: string, files: readonly string[]): Promise<void> {
   await create(
-    { file: out, cwd, gzip: { level: 9 }, portable: true, mtime: new Date(0), noDirRecurse: true },
+    // Level 6, not 9: on a plugin executable (118 MB) 9 takes 2.7× as long to save 0.3 % (42.76 against
+    // 42.88 MB), and a release packs five of them.
+    { file: out, cwd, gzip: { level: 6 }, portable: true, mtime: new Date(0), noDirRecurse: true },
     [...files],
   );
 }
