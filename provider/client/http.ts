@@ -2,6 +2,7 @@ import type { Agent } from "http";
 import { ionosApiError, redact, type IonosApiError } from "./errors";
 import type { WireErrorBody, WireErrorMessage } from "./models";
 import { isRetryable, nextDelay, parseRetryAfter, type AttemptOutcome, type RetryPolicy } from "./retry";
+import { neverSecured, TlsSessionTracker, type AttemptConnection } from "./tlsSessions";
 
 /**
  * What the client passes to `fetch`: the part of node-fetch's `RequestInit` it uses. Declared here rather than
@@ -85,10 +86,14 @@ const NOT_SENT_CODES = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH",
 export class HttpClient {
   private readonly options: HttpClientOptions;
   private readonly agent: Agent;
+  /** HTTPS only: what each attempt's connection did (undefined over plain http). */
+  private readonly tls: TlsSessionTracker | undefined;
 
   constructor(options: HttpClientOptions) {
     this.options = options;
-    this.agent = createAgent(options.baseUrl);
+    this.tls = options.baseUrl.startsWith("https:") ? new TlsSessionTracker() : undefined;
+    const agent = createAgent(options.baseUrl);
+    this.agent = this.tls ? this.tls.instrument(agent) : agent;
   }
 
   /** Sends `call`, retrying as the policy allows. Resolves with a 2xx answer, rejects with an IonosApiError. */
@@ -116,8 +121,13 @@ export class HttpClient {
     const fetchImpl = this.options.fetch ?? loadFetch();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    let connection: AttemptConnection | undefined;
     try {
-      const response = await fetchImpl(this.url(call), this.init(call, controller.signal));
+      const send = () => fetchImpl(this.url(call), this.init(call, controller.signal));
+      let pending: Promise<FetchResponse>;
+      if (this.tls) ({ connection, result: pending } = this.tls.track(send));
+      else pending = send();
+      const response = await pending;
       const text = await response.text();
       if (response.ok) {
         const parsed = parseJson<T>(text);
@@ -154,7 +164,7 @@ export class HttpClient {
         },
       };
     } catch (error) {
-      return { failure: networkFailure(error, controller.signal.aborted) };
+      return { failure: networkFailure(error, controller.signal.aborted, connection) };
     } finally {
       clearTimeout(timer);
     }
@@ -226,8 +236,28 @@ interface AttemptFailure {
   cause?: string;
 }
 
-function networkFailure(error: unknown, timedOut: boolean): AttemptFailure {
+function networkFailure(error: unknown, timedOut: boolean, connection?: AttemptConnection): AttemptFailure {
   const code = (error as { code?: string } | null)?.code;
+  if (!timedOut && isTlsRejection(code)) {
+    // The handshake failed, so nothing was sent — and the same certificate will fail again.
+    return {
+      outcome: { kind: "network", sent: false, permanent: true },
+      messages: [],
+      cause: `TLS certificate rejected: ${code}`,
+    };
+  }
+  if (neverSecured(connection)) {
+    // No TLS session was established, so no request byte was sent. A protocol error there (a plain-HTTP port,
+    // no common TLS version) fails the same way every time; a reset or a timeout may not.
+    const protocol = !timedOut && isTlsProtocolFailure(code);
+    return {
+      outcome: { kind: "network", sent: false, ...(protocol ? { permanent: true } : {}) },
+      messages: [],
+      cause: protocol
+        ? `TLS handshake failed: ${code}`
+        : `${timedOut ? "timeout" : (code ?? "network error")} before the TLS handshake completed`,
+    };
+  }
   if (!timedOut && code === "ENOTFOUND") {
     // The host name does not resolve: nothing was sent, and retrying for a minute will not make it resolve.
     return { outcome: { kind: "network", sent: false, permanent: true }, messages: [], cause: code };
@@ -238,14 +268,6 @@ function networkFailure(error: unknown, timedOut: boolean): AttemptFailure {
       outcome: { kind: "network", sent: false, permanent: true },
       messages: [],
       cause: `TLS handshake failed: ${code}`,
-    };
-  }
-  if (!timedOut && isTlsRejection(code)) {
-    // The handshake failed, so nothing was sent — and the same certificate will fail again.
-    return {
-      outcome: { kind: "network", sent: false, permanent: true },
-      messages: [],
-      cause: `TLS certificate rejected: ${code}`,
     };
   }
   const sent = timedOut || !(code && NOT_SENT_CODES.includes(code));
@@ -269,6 +291,11 @@ const TLS_HANDSHAKE_ONLY = [
 
 function isTlsHandshakeFailure(code: string | undefined): boolean {
   return code !== undefined && TLS_HANDSHAKE_ONLY.includes(code);
+}
+
+/** Codes of a failed TLS exchange, generic ones included (known to be a handshake's when no session was made). */
+function isTlsProtocolFailure(code: string | undefined): boolean {
+  return code !== undefined && (code === "EPROTO" || /^ERR_(SSL|TLS)_/.test(code));
 }
 
 /** Node's codes for a server certificate that failed verification (OpenSSL's names, and ERR_TLS_CERT_*). */

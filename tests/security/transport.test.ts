@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type * as http from "http";
+import * as net from "net";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { resolveSettings } from "../../provider/lifecycle/settings";
 import { serializedProvider } from "../support/hostSession";
@@ -160,6 +161,44 @@ describe("transport: TLS verification, plain http, redirects and timeouts", func
       expect(error?.message).to.not.match(/no response|may have been created|attempts/);
       expect(redirector.requests.length).to.equal(1);
       expect(elsewhere.requests, "requests that followed the redirect").to.deep.equal([]);
+    });
+  });
+
+  describe("a TLS handshake that never completes sent nothing, on every Node.js line", () => {
+    it("an https:// endpoint on a plain-HTTP port fails at once, naming the handshake, never 'may have been created'", async () => {
+      // Node 22 reports this as ERR_SSL_WRONG_VERSION_NUMBER, Node 24 as a bare EPROTO: the classification must
+      // not depend on which.
+      const plain = await serve("127.0.0.1", (_req, res) => res.end("{}"));
+      const started = Date.now();
+      const error = await createThrough(
+        `${plain.origin.replace("http:", "https:")}/containerregistries`,
+        REGISTRY,
+        {},
+        {
+          "ionos-registry-token:requestTimeoutMs": "2000",
+          "ionos-registry-token:retryBudgetMs": "20000",
+        },
+      );
+      expect(error?.message).to.match(/TLS handshake failed: (EPROTO|ERR_SSL_\w+)/);
+      expect(error?.message).to.not.match(/may have been created|attempts/);
+      // One attempt, not a retry budget's worth: the same port answers the same way every time.
+      expect(Date.now() - started).to.be.below(5_000);
+      expect(plain.requests, "HTTP requests the server understood").to.deep.equal([]);
+    });
+
+    it("a server that accepts the connection and never speaks TLS: the timeout says nothing was sent", async () => {
+      const sockets: net.Socket[] = [];
+      const silent = net.createServer((socket) => sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      try {
+        const { port } = silent.address() as net.AddressInfo;
+        const error = await createThrough(`https://127.0.0.1:${port}/containerregistries`, REGISTRY);
+        expect(error?.message).to.match(/timeout before the TLS handshake completed/);
+        expect(error?.message).to.not.match(/may have been created/);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => silent.close(() => resolve()));
+      }
     });
   });
 
