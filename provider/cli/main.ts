@@ -11,6 +11,7 @@
 import { writeFileSync } from "fs";
 import { parseArgs } from "util";
 import { tokensApiFor } from "../lifecycle/apiClient";
+import { DEFAULT_ENDPOINT } from "../lifecycle/settings";
 
 const USAGE = `Usage: npx ionos-registry-token import-file <registryId>/<tokenId>... [--name NAME] [--out FILE]
        npx ionos-registry-token pending [--delete] [--json] [--stack NAME | --state FILE] [--since TIME]
@@ -34,6 +35,23 @@ Credentials and endpoint: IONOS_TOKEN (or IONOS_USERNAME and IONOS_PASSWORD), IO
 
 /** No stack config outside a Pulumi run: the environment only, and settings errors name only its variables. */
 const apiFromEnvironment = () => tokensApiFor(() => undefined, process.env, null);
+
+/**
+ * Said after an API call that got no answer: a user whose stack sets `ionoscloud:endpoint` (or the plugin's
+ * `ionos-registry-token:endpoint`) may not know that this command never reads it, and would otherwise see only a
+ * network error for the default endpoint.
+ */
+function environmentOnlyHint(error: unknown): string {
+  if ((error as { status?: unknown } | null)?.status !== 0) return "";
+  const where = process.env.IONOS_API_URL
+    ? `IONOS_API_URL is set to ${process.env.IONOS_API_URL}`
+    : `IONOS_API_URL is not set, so it used the default endpoint, ${DEFAULT_ENDPOINT}`;
+  return (
+    "\nThis command reads the endpoint and credentials from the environment only (IONOS_API_URL; IONOS_TOKEN, " +
+    "or IONOS_USERNAME and IONOS_PASSWORD), never from a stack's config such as `ionoscloud:endpoint`: " +
+    `${where}.`
+  );
+}
 
 async function importFile(ids: string[], name: string | undefined, out: string | undefined): Promise<number> {
   if (ids.length === 0) {
@@ -108,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
       );
     }
   } catch (error) {
-    process.stderr.write(`ionos-registry-token: ${(error as Error).message}\n`);
+    process.stderr.write(`ionos-registry-token: ${(error as Error).message}${environmentOnlyHint(error)}\n`);
     return 1;
   }
   process.stderr.write(USAGE);

@@ -238,6 +238,10 @@ interface AttemptFailure {
 
 function networkFailure(error: unknown, timedOut: boolean, connection?: AttemptConnection): AttemptFailure {
   const code = (error as { code?: string } | null)?.code;
+  if (!timedOut && code === "ENOTFOUND") {
+    // The host name does not resolve: nothing was sent, and retrying for a minute will not make it resolve.
+    return { outcome: { kind: "network", sent: false, permanent: true }, messages: [], cause: code };
+  }
   if (!timedOut && isTlsRejection(code)) {
     // The handshake failed, so nothing was sent — and the same certificate will fail again.
     return {
@@ -245,22 +249,6 @@ function networkFailure(error: unknown, timedOut: boolean, connection?: AttemptC
       messages: [],
       cause: `TLS certificate rejected: ${code}`,
     };
-  }
-  if (neverSecured(connection)) {
-    // No TLS session was established, so no request byte was sent. A protocol error there (a plain-HTTP port,
-    // no common TLS version) fails the same way every time; a reset or a timeout may not.
-    const protocol = !timedOut && isTlsProtocolFailure(code);
-    return {
-      outcome: { kind: "network", sent: false, ...(protocol ? { permanent: true } : {}) },
-      messages: [],
-      cause: protocol
-        ? `TLS handshake failed: ${code}`
-        : `${timedOut ? "timeout" : (code ?? "network error")} before the TLS handshake completed`,
-    };
-  }
-  if (!timedOut && code === "ENOTFOUND") {
-    // The host name does not resolve: nothing was sent, and retrying for a minute will not make it resolve.
-    return { outcome: { kind: "network", sent: false, permanent: true }, messages: [], cause: code };
   }
   if (!timedOut && isTlsHandshakeFailure(code)) {
     // The handshake failed before any request byte was sent (a wrong port or protocol, an old TLS version).
@@ -270,7 +258,21 @@ function networkFailure(error: unknown, timedOut: boolean, connection?: AttemptC
       cause: `TLS handshake failed: ${code}`,
     };
   }
-  const sent = timedOut || !(code && NOT_SENT_CODES.includes(code));
+  const notSent = !timedOut && code !== undefined && NOT_SENT_CODES.includes(code);
+  if (!notSent && neverSecured(connection)) {
+    // The connection was made but no TLS session was established on it, so no request byte was sent. A protocol
+    // error there (a plain-HTTP port: EPROTO on some Node.js lines) fails the same way every time; a reset or a
+    // timeout may not, so those are retried — safely, even for a POST.
+    const protocol = !timedOut && isTlsProtocolFailure(code);
+    return {
+      outcome: { kind: "network", sent: false, ...(protocol ? { permanent: true } : {}) },
+      messages: [],
+      cause: protocol
+        ? `TLS handshake failed: ${code}`
+        : `${timedOut ? "timeout" : (code ?? "network error")} before the TLS handshake completed`,
+    };
+  }
+  const sent = timedOut || !notSent;
   const cause = timedOut ? "timeout" : (code ?? "network error");
   return { outcome: { kind: "network", sent }, messages: [], cause };
 }

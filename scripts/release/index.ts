@@ -59,6 +59,16 @@ export function writeChecksums(dir: string): string {
   return file;
 }
 
+/**
+ * Said when a release is built without `--plugin-download-url`: its SDKs then name no download URL, and the
+ * engine asks Pulumi's own servers for the plugin, which do not have it ("Could not automatically download").
+ */
+export const NO_DOWNLOAD_URL_WARNING =
+  "warning: no --plugin-download-url: the SDKs in this release name no place to download the plugin from, so " +
+  "the engine will look for it on get.pulumi.com and fail (Could not automatically download). Users must then " +
+  "install it first with `pulumi plugin install resource ionos-registry-token v<version> --file <tarball>`. " +
+  "To publish, build again with --plugin-download-url <the URL where release/ will be served>.";
+
 /** Builds every artifact into a fresh `outDir`; returns the file names written. */
 export async function release(options: ReleaseOptions = {}): Promise<string[]> {
   const outDir = options.outDir ?? RELEASE_DIR;
@@ -79,6 +89,8 @@ export async function release(options: ReleaseOptions = {}): Promise<string[]> {
     writeFileSync(schemaFile, releaseSchema(options.pluginDownloadUrl));
     for (const file of await writeSdkPackages(schemaFile, outDir, work)) log(path.basename(file));
     writeChecksums(outDir);
+    // Last, where the progress lines do not bury it.
+    if (options.pluginDownloadUrl === undefined) log(NO_DOWNLOAD_URL_WARNING);
     return readdirSync(outDir).sort();
   } finally {
     rmSync(work, { recursive: true, force: true });
