@@ -4,14 +4,15 @@
  * repository's own `prepare` once did) makes npm 11 warn every user.
  */
 import { expect } from "chai";
-import { execFileSync } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { execFileSync, spawn } from "child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { createInterface } from "readline";
 import { startEmulator } from "../../emulator";
 import { PLUGIN_REGISTRY_TOKEN_TYPE } from "../../provider/cli/resourceTypes";
 import { runCommand } from "../../scripts/projectSandbox";
-import { offlineEnv } from "../../scripts/pulumiCli";
+import { offlineEnv, REPO_ROOT } from "../../scripts/pulumiCli";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
 import { NEWEST_SDK, packedTarball } from "../support/userProject";
 
@@ -88,6 +89,54 @@ describe("npm install of the packed tarball: nothing to warn about", function ()
       expect(emulator.admin.listTokens(registryId)).to.deep.equal([]);
     } finally {
       await emulator.close();
+    }
+  });
+
+  it("the README's emulator command starts the emulator from a folder holding only the tarball", async () => {
+    // The command exactly as README.md and docs/installation-configuration.md print it.
+    const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8").replace(/\s*\n\s*/g, " ");
+    const shown =
+      /`(npx --yes --package \.\/ionos-registry-token-[\d.]+\.tgz ionos-registry-emulator [^`]+)`/.exec(
+        readme,
+      )?.[1];
+    expect(shown, "README.md shows the npx command").to.equal(
+      `npx --yes --package ./${path.basename(tarball)} ionos-registry-emulator --token dev-token`,
+    );
+    const folder = mkdtempSync(path.join(tmpdir(), "ionos-npx-"));
+    copyFileSync(tarball, path.join(folder, path.basename(tarball)));
+    const [command, ...args] = (shown as string).split(" ");
+    // Its own process group, so that the emulator npx started ends with it.
+    const child = spawn(command as string, args, {
+      cwd: folder,
+      env: offlineEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL within 120 s: ${stderr}`)), 120_000);
+        createInterface({ input: child.stdout }).once("line", (first) => {
+          clearTimeout(timer);
+          resolve(first);
+        });
+        child.once("exit", (code) => {
+          clearTimeout(timer);
+          reject(new Error(`npx exited with ${code}: ${stderr}`));
+        });
+      });
+      const { url } = JSON.parse(line) as { url: string };
+      const answer = await fetch(`${url}/registries`, { headers: { Authorization: "Bearer dev-token" } });
+      expect(answer.status).to.equal(200);
+    } finally {
+      try {
+        process.kill(-(child.pid as number), "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+      await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });
