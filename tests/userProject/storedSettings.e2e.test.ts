@@ -74,6 +74,14 @@ for (const mode of MODES) {
     const live = () => emulator.admin.listTokens(registryId());
 
     /** The API served reads only, each answered 200 (a refresh reads in its preview and again when it runs). */
+    /** The token's stored inputs, from `pulumi stack export`. */
+    function storedTokenInputs(exported: string): unknown {
+      const state = JSON.parse(exported) as {
+        deployment: { resources: Array<{ type: string; inputs?: unknown }> };
+      };
+      return state.deployment.resources.find((r) => r.type.includes("RegistryToken"))?.inputs;
+    }
+
     function expectOnlyGoodReads(): void {
       const served = emulator.requests().map((r) => `${r.method} ${r.status}`);
       expect(served).to.not.deep.equal([]);
@@ -168,9 +176,22 @@ for (const mode of MODES) {
     });
 
     it("refresh --run-program runs the program, so the provider gets the current config: it succeeds", async () => {
+      const inputsBefore = storedTokenInputs((await project.pulumi(["stack", "export"])).stdout);
       emulator.clearRequests();
-      await project.pulumi(["refresh", "--yes", "--run-program"]);
+      const { stdout } = await project.pulumi(["refresh", "--yes", "--run-program", "--diff"]);
       expectOnlyGoodReads();
+      // Nothing drifted, and the user is told so: no change line for the token, every resource unchanged, and
+      // the stored inputs as they were. (The engine's progress line "refreshing [diff: -name,…]" compares the
+      // program's properties as written with the stored, checked inputs before anything is read:
+      // docs/troubleshooting.md.)
+      expect(
+        stdout.split("\n").filter((line) => /^\s*[~+-]+ .*RegistryToken/.test(line)),
+        stdout,
+      ).to.deep.equal([]);
+      expect(stdout).to.match(/Resources:\s+\d+ unchanged\s*\n\s*\nDuration/);
+      expect(storedTokenInputs((await project.pulumi(["stack", "export"])).stdout)).to.deep.equal(
+        inputsBefore,
+      );
     });
 
     it("pulumi up stores the current settings, with no API write; a plain refresh then succeeds", async () => {
