@@ -13,32 +13,28 @@
  */
 import { expect } from "chai";
 import { randomBytes } from "crypto";
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
 import {
   chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   realpathSync,
-  rmSync,
-  symlinkSync,
   writeFileSync,
 } from "fs";
-import { tmpdir } from "os";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { PLUGIN_TOKEN_TYPE, PYTHON_SDK_PACKAGE } from "../../provider/plugin/schema";
 import { SIG_KEY } from "../../provider/plugin/wire";
 import { PACKAGE_VERSION } from "../../provider/lifecycle/version";
 import { createProjectSandbox, runCommand, type ProjectSandbox } from "../../scripts/projectSandbox";
-import { release } from "../../scripts/release";
 import { pluginTarballName } from "../../scripts/release/pluginArchive";
 import { apiWrites } from "../support/apiWrites";
-import { startFileServer, type FileServer } from "../support/fileServer";
+import type { FileServer } from "../support/fileServer";
 import { pipInstallSdk, pythonVenv, yamlLanguageHostDir } from "../support/generatedSdk";
 import { requirePulumi } from "../support/pulumiCli";
+import { pathWithoutNode, RUN_STEP_PRINT_OUTPUTS, servedRelease, type ServedRelease } from "../support/servedRelease";
 import { NEWEST_SDK, pulumiYaml, TEMPLATE_TSCONFIG } from "../support/userProject";
 
 const API_TOKEN = `release-${randomBytes(12).toString("hex")}`;
@@ -48,17 +44,6 @@ const LINUX_TARBALL = pluginTarballName(PACKAGE_VERSION, { os: "linux", arch: "a
 const INSTALLED_PLUGIN = `resource-ionos-registry-token-v${PACKAGE_VERSION}`;
 /** What the engine runs: the self-contained executable, the only file of the installed plugin. */
 const PLUGIN_FILE = "pulumi-resource-ionos-registry-token";
-
-/** A folder holding only a link to the `pulumi` on this PATH: a PATH for a machine without Node.js. */
-function pathWithoutNode(parent: string): string {
-  const dir = path.join(parent, "bin-without-node");
-  mkdirSync(dir);
-  const pulumi = execFileSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" }).trim();
-  symlinkSync(realpathSync(pulumi), path.join(dir, "pulumi"));
-  // What the test relies on, checked rather than assumed: nothing named node on that PATH.
-  expect(spawnSync("/bin/sh", ["-c", "command -v node"], { env: { PATH: dir } }).status).to.not.equal(0);
-  return dir;
-}
 
 /**
  * A folder whose `node` appends each command line it runs to `log`, then runs the real node: the TypeScript
@@ -82,6 +67,7 @@ interface StackState {
 
 describe("installing from the release artifacts only (fresh PULUMI_HOME, real CLI, emulator)", function () {
   this.timeout(1_800_000);
+  let served: ServedRelease | undefined;
   let releaseDir: string;
   let server: FileServer;
   let emulator: RunningEmulator;
@@ -123,21 +109,14 @@ describe("installing from the release artifacts only (fresh PULUMI_HOME, real CL
 
   before(async () => {
     requirePulumi();
-    releaseDir = mkdtempSync(path.join(tmpdir(), "ionos-release-"));
-    server = await startFileServer(() => releaseDir);
-    // This machine's engine asks for linux-amd64 only; the other executables are the artifacts test's.
-    await release({
-      pluginDownloadUrl: server.url,
-      outDir: releaseDir,
-      targets: [{ os: "linux", arch: "amd64" }],
-      log: () => undefined,
-    });
+    served = await servedRelease();
+    releaseDir = served.dir;
+    server = served.server;
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "release" }] });
   });
   after(async () => {
     await emulator?.close();
-    await server?.close();
-    if (releaseDir) rmSync(releaseDir, { recursive: true, force: true });
+    await served?.close();
   });
 
   describe("pulumi plugin install --file, then a YAML program with no plugins.providers", () => {
@@ -226,13 +205,7 @@ stack = auto.create_or_select_stack(
         project_settings=auto.ProjectSettings(name="wheel-only", runtime="python"),
     ),
 )
-log = lambda line: print(line, file=sys.stderr)
-if sys.argv[1] == "up":
-    stack.up(on_output=log)
-else:
-    stack.destroy(on_output=log)
-print(json.dumps({k: {"value": v.value, "secret": v.secret} for k, v in stack.outputs().items()}))
-`;
+${RUN_STEP_PRINT_OUTPUTS}`;
 
     before(async () => {
       const sandbox = createProjectSandbox("release-python", { files: [], links: [] });

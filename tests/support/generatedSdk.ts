@@ -48,6 +48,19 @@ export async function writePluginSchema(
  * everything the SDK requires, so installing needs no network. `sdkDir` may also be a wheel.
  */
 export async function pipInstallSdk(venv: string, sdkDir: string, target: string): Promise<void> {
+  await pipInstall(venv, target, ["--no-build-isolation", sdkDir], {
+    cwd: path.dirname(target),
+    env: offlineEnv(),
+  });
+}
+
+/** `pip install --no-deps --target TARGET ARGS…` with `venv`'s pip, quietly. */
+export async function pipInstall(
+  venv: string,
+  target: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<void> {
   await runCommand(
     path.join(venv, "bin", "python"),
     [
@@ -57,12 +70,11 @@ export async function pipInstallSdk(venv: string, sdkDir: string, target: string
       "--quiet",
       "--disable-pip-version-check",
       "--no-deps",
-      "--no-build-isolation",
       "--target",
       target,
-      sdkDir,
+      ...args,
     ],
-    { cwd: path.dirname(target), env: offlineEnv() },
+    options,
   );
 }
 
