@@ -8,6 +8,7 @@
  * provider each time a command runs and never stored. API tokens expire, so every long-lived stack meets this.
  */
 import { isIonosApiError, withHint, type IonosApiError } from "../client/errors";
+import { parentCommandLine, runsProgram } from "./runProgram";
 import { SETTING_SOURCES, type ProviderSettings } from "./settings";
 
 /** The first Pulumi CLI whose `refresh` and `destroy` take `--run-program` (checked in its sources). */
@@ -24,13 +25,16 @@ export const RUN_PROGRAM_ON_UP_SINCE_CLI = "3.169.0";
  * is a refusal of credentials read from the stack config (401, 403), or no answer (or a 404 that is not the
  * API's) from an endpoint read from it; anything else unchanged. For the failures of reads and deletes, which
  * `refresh`, `destroy` and `--refresh` make; the sentence is conditional because `up` reads and deletes too,
- * with the current config.
+ * with the current config. Nothing is added when the command runs the program (`--run-program`): the settings were
+ * then the current config's, and the advice would send the user in a circle.
  */
 export function explainStoredSettings(
   error: unknown,
   used: ProviderSettings["configKeysUsed"] | undefined,
+  programRuns: () => boolean | undefined = () => runsProgram(process.env, parentCommandLine()),
 ): unknown {
   if (!isIonosApiError(error) || used === undefined) return error;
+  if (programRuns() === true) return error;
   const sentence = storedSettingsSentence(error, used);
   return sentence === undefined ? error : withHint(error, sentence);
 }

@@ -6,6 +6,7 @@ import {
   RUN_PROGRAM_ON_UP_SINCE_CLI,
   RUN_PROGRAM_SINCE_CLI,
 } from "../../provider/lifecycle/storedSettings";
+import { parentCommandLine, runsProgram } from "../../provider/lifecycle/runProgram";
 
 const config = (values: Record<string, string>) => (key: string) => values[key];
 
@@ -136,4 +137,49 @@ describe("storedSettings.ts: a refresh or destroy failing on settings stored at 
       expect(explainStoredSettings(error, used)).to.equal(error);
     });
   }
+});
+
+describe("storedSettings: no stored-settings advice when the command runs the program", () => {
+  const failure401 = () => failure(401);
+  const used = { credentials: ["ionoscloud:token"] };
+
+  it("adds nothing when the program runs: the settings were the current config's", () => {
+    const error = failure401();
+    expect(explainStoredSettings(error, used, () => true)).to.equal(error);
+  });
+
+  it("adds the advice when the program does not run, or when that cannot be known", () => {
+    for (const runs of [false, undefined]) {
+      const explained = explainStoredSettings(failure401(), used, () => runs) as IonosApiError;
+      expect(explained.message).to.include("stored in the stack by the last `pulumi up`");
+    }
+  });
+
+  const cases: Array<[string, string[] | undefined, NodeJS.ProcessEnv, boolean | undefined]> = [
+    ["--run-program", ["pulumi", "refresh", "--yes", "--run-program"], {}, true],
+    ["--run-program=true", ["pulumi", "destroy", "--run-program=true"], {}, true],
+    [
+      "--run-program=false beats the variable",
+      ["pulumi", "refresh", "--run-program=false"],
+      { PULUMI_RUN_PROGRAM: "true" },
+      false,
+    ],
+    ["PULUMI_RUN_PROGRAM=true", ["pulumi", "up", "--refresh"], { PULUMI_RUN_PROGRAM: "true" }, true],
+    ["PULUMI_RUN_PROGRAM=1", ["pulumi", "up", "--refresh"], { PULUMI_RUN_PROGRAM: "1" }, true],
+    ["PULUMI_RUN_PROGRAM=no", ["pulumi", "refresh"], { PULUMI_RUN_PROGRAM: "no" }, false],
+    ["a plain refresh", ["pulumi", "refresh", "--yes"], {}, false],
+    ["an unknown parent, with the variable", undefined, { PULUMI_RUN_PROGRAM: "TRUE" }, true],
+    ["an unknown parent, without it", undefined, {}, undefined],
+  ];
+  for (const [what, commandLine, env, expected] of cases) {
+    it(`runsProgram: ${what} → ${String(expected)}`, () => {
+      expect(runsProgram(env, commandLine)).to.equal(expected);
+    });
+  }
+
+  it("reads this process's parent command line on Linux (the test runner's, which has no --run-program)", () => {
+    const line = parentCommandLine();
+    expect(line).to.be.an("array").that.is.not.empty;
+    expect(runsProgram({}, line)).to.not.equal(true);
+  });
 });

@@ -89,9 +89,9 @@ for (const mode of MODES) {
     }
 
     /** Runs a command that must fail; what it printed. */
-    async function failing(args: string[]): Promise<string> {
+    async function failing(args: string[], env?: Record<string, string>): Promise<string> {
       try {
-        await project.pulumi(args);
+        await project.pulumi(args, env === undefined ? undefined : { env });
       } catch (error) {
         const run = error as PulumiRun;
         return `${run.stdout}${run.stderr}`;
@@ -192,6 +192,29 @@ for (const mode of MODES) {
       expect(storedTokenInputs((await project.pulumi(["stack", "export"])).stdout)).to.deep.equal(
         inputsBefore,
       );
+    });
+
+    it("when the current config is wrong too, refresh --run-program (or PULUMI_RUN_PROGRAM=true) fails without the stored-settings advice, which would send the user in a circle", async () => {
+      const wrong = apiToken("wrong");
+      await project.pulumi(["config", "set", "--secret", `${ns}:token`], { input: wrong });
+      try {
+        for (const [args, env] of [
+          [["refresh", "--yes", "--run-program"], undefined],
+          [["refresh", "--yes"], { PULUMI_RUN_PROGRAM: "true" }],
+        ] as const) {
+          emulator.clearRequests();
+          const text = await failing([...args], env);
+          expect(text).to.include("HTTP 401");
+          expect(text).to.include(
+            `The credentials came from ${mode === "plugin" ? "provider" : "stack"} config ${ns}:token.`,
+          );
+          expect(text).to.not.include("stored in the stack by the last `pulumi up`");
+          expect(text).to.not.include(wrong);
+          expect(apiWrites(emulator)).to.deep.equal([]);
+        }
+      } finally {
+        await project.pulumi(["config", "set", "--secret", `${ns}:token`], { input: tokens.rotated });
+      }
     });
 
     it("pulumi up stores the current settings, with no API write; a plain refresh then succeeds", async () => {
