@@ -7,6 +7,7 @@
  * cleanly (exit 0), also while it is still starting. Exit 2 means bad flags, 1 a start-up failure.
  */
 import { parseCli, usage } from "./cliArgs";
+import { writeOciImage } from "./registry/ociImage";
 import { startEmulator, type RunningEmulator } from "./index";
 import { isLoopback } from "./http/adminGuard";
 import type { RequestLogEntry } from "./log/requestLog";
@@ -53,6 +54,13 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (config.help) {
     process.stdout.write(usage());
+    return;
+  }
+  if (config.writeImage !== undefined) {
+    const image = writeOciImage(config.writeImage, "hello from the ionos-registry-emulator\n");
+    process.stdout.write(
+      JSON.stringify({ image: `oci:${image.layout}:latest`, manifestDigest: image.manifestDigest }) + "\n",
+    );
     return;
   }
   const quiet = config.quiet;

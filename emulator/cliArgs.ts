@@ -42,6 +42,10 @@ export const CLI_FLAGS = {
     help: "require this Bearer token on /_emulator/* (default: none, and only loopback clients may use them)",
   },
   quiet: { type: "boolean", help: "do not log requests and registry logins on stderr" },
+  "write-image": {
+    type: "string",
+    help: "write a small OCI image layout (tag latest) into this folder, print its reference, and exit",
+  },
   help: { type: "boolean", help: "show this help" },
 } as const;
 
@@ -50,6 +54,8 @@ export interface CliConfig {
   options: EmulatorOptions;
   quiet: boolean;
   help: boolean;
+  /** `--write-image`: the folder to write the demo image into instead of serving. */
+  writeImage?: string;
 }
 
 /** The `--help` text. */
@@ -101,7 +107,12 @@ export function parseCli(argv: readonly string[]): CliConfig {
   }
   const maxBody = integer(values["max-body-bytes"], "--max-body-bytes");
   if (maxBody !== undefined) options.maxBodyBytes = maxBody;
-  return { options, quiet: values.quiet ?? false, help: values.help ?? false };
+  return {
+    options,
+    quiet: values.quiet ?? false,
+    help: values.help ?? false,
+    ...(values["write-image"] === undefined ? {} : { writeImage: values["write-image"] }),
+  };
 }
 
 function faultsFrom(values: Record<string, string | boolean | string[] | undefined>): FaultOptions {

@@ -5,12 +5,12 @@
  * installs both as root with apt-get) and otherwise throws its message.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { gzipSync } from "node:zlib";
-import * as tar from "tar";
+import { writeOciImage, type OciImage } from "../emulator/registry/ociImage";
 import { REPO_ROOT } from "./pulumiCli";
+
+export type { OciImage };
 
 /**
  * Makes sure the registry server and skopeo are on PATH (installing them where the script can).
@@ -80,70 +80,12 @@ export function writeAuthFile(file: string, host: string, username: string, pass
   return file;
 }
 
-/** A built OCI image layout. */
-export interface OciImage {
-  /** The layout folder (tag `latest`). */
-  layout: string;
-  /** `sha256:…` of its manifest, which a pull must bring back unchanged. */
-  manifestDigest: string;
-}
-
 /**
- * Builds a one-layer OCI image in `dir` whose only file holds `content`: an uncompressed tar for the config's
- * diff_id, gzipped as the layer blob, a config, a manifest and the index, all content-addressed.
+ * Builds a one-layer OCI image in `dir` (its `layout` folder) whose only file holds `content`: the image
+ * `ionos-registry-emulator --write-image` writes, so the suites push what the docs tell users to push.
  */
 export function buildOciImage(dir: string, content: string): OciImage {
-  const layout = path.join(dir, "layout");
-  const blobs = path.join(layout, "blobs", "sha256");
-  const source = path.join(dir, "source");
-  fs.mkdirSync(blobs, { recursive: true });
-  fs.mkdirSync(source, { recursive: true });
-  fs.writeFileSync(path.join(source, "hello.txt"), content);
-  const tarFile = path.join(dir, "layer.tar");
-  tar.create({ sync: true, file: tarFile, cwd: source, portable: true }, ["hello.txt"]);
-  const layerTar = fs.readFileSync(tarFile);
-  const addBlob = (bytes: Buffer): { digest: string; size: number } => {
-    const hex = createHash("sha256").update(bytes).digest("hex");
-    fs.writeFileSync(path.join(blobs, hex), bytes);
-    return { digest: `sha256:${hex}`, size: bytes.length };
-  };
-  const layer = addBlob(gzipSync(layerTar));
-  const diffId = `sha256:${createHash("sha256").update(layerTar).digest("hex")}`;
-  const config = addBlob(
-    Buffer.from(
-      JSON.stringify({
-        architecture: "amd64",
-        os: "linux",
-        rootfs: { type: "layers", diff_ids: [diffId] },
-        config: {},
-      }),
-    ),
-  );
-  const manifest = addBlob(
-    Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", ...config },
-        layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...layer }],
-      }),
-    ),
-  );
-  fs.writeFileSync(
-    path.join(layout, "index.json"),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        {
-          mediaType: "application/vnd.oci.image.manifest.v1+json",
-          ...manifest,
-          annotations: { "org.opencontainers.image.ref.name": "latest" },
-        },
-      ],
-    }),
-  );
-  fs.writeFileSync(path.join(layout, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-  return { layout, manifestDigest: manifest.digest };
+  return writeOciImage(path.join(dir, "layout"), content);
 }
 
 /** The manifest digest of tag `latest` in a pulled OCI layout. */

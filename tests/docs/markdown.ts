@@ -89,3 +89,40 @@ export function pathsNamedIn(file: string): string[] {
     (m) => m[1] as string,
   );
 }
+
+/** The languages of fenced blocks that a reader types into a shell. */
+export const SHELL_LANGUAGES = new Set(["sh", "bash", "shell", "console"]);
+
+/**
+ * What the line above a shell block (blank lines aside) says about it: `<!-- runs: ID -->` (the docs suite runs it with the recipe
+ * ID, `tests/docs/shellRecipes.ts`) or `<!-- not-run: REASON -->` (it cannot run here, and why).
+ */
+export type ShellMarker = { runs: string } | { notRun: string } | undefined;
+
+/** A fenced shell block with its marker. */
+export interface ShellBlock extends CodeBlock {
+  marker: ShellMarker;
+}
+
+/** Every shell block of the docs ({@link docFiles}), with the marker on the line above its fence. */
+export function shellBlocks(): ShellBlock[] {
+  return docFiles().flatMap((file) => {
+    const lines = readFileSync(path.join(REPO_ROOT, file), "utf8").split("\n");
+    return codeBlocks(file)
+      .filter((block) => SHELL_LANGUAGES.has(block.language))
+      .map((block) => {
+        // The nearest line above the fence that is not blank (Prettier puts a blank line after a comment).
+        let index = block.line - 2;
+        while (index > 0 && (lines[index] ?? "").trim() === "") index--;
+        const above = (lines[index] ?? "").trim();
+        const runs = /^<!-- runs: ([a-z0-9-]+) -->$/.exec(above);
+        const notRun = /^<!-- not-run: (.+\S) -->$/.exec(above);
+        const marker: ShellMarker = runs
+          ? { runs: runs[1] as string }
+          : notRun
+            ? { notRun: notRun[1] as string }
+            : undefined;
+        return { ...block, marker };
+      });
+  });
+}

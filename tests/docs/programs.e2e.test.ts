@@ -4,7 +4,9 @@
  *   `pulumi new typescript` tsconfig, against the packed package, the Node.js SDK as a release builds it, and
  *   `@pulumi/pulumi` (plus `@pulumi/kubernetes` where a program uses it), in a project outside this repository;
  * - every YAML program (a `yaml` block with `resources:`) passes `pulumi preview` with Pulumi YAML's host and
- *   the plugin, against the emulator (a preview makes no API call).
+ *   the plugin, against the emulator (a preview makes no API call);
+ * - every shell block marked `<!-- runs: ID -->` runs as printed with its recipe (`shellRecipes.ts`), and does
+ *   what the page says (`shellBlocks.test.ts` requires every other one to say why it cannot run here).
  */
 import { expect } from "chai";
 import { randomBytes } from "crypto";
@@ -19,7 +21,8 @@ import { nodejsPackage } from "../../scripts/release/sdkPackages";
 import { PLUGIN_BIN_DIR, yamlLanguageHostDir } from "../support/generatedSdk";
 import { requirePulumi } from "../support/pulumiCli";
 import { createUserProject, TEMPLATE_TSCONFIG, type UserProject } from "../support/userProject";
-import { codeBlocks, docFiles, type CodeBlock } from "./markdown";
+import { codeBlocks, docFiles, shellBlocks, type CodeBlock } from "./markdown";
+import { DocsWorkspace, SHELL_RECIPES } from "./shellRecipes";
 
 /** The `@pulumi/kubernetes` this repository pins (package.json), for the image-pull-secret programs. */
 const KUBERNETES = "@pulumi/kubernetes@4.34.2";
@@ -123,6 +126,29 @@ describe("docs: the YAML programs pass pulumi preview with the plugin", function
       } finally {
         sandbox.dispose();
       }
+    });
+  }
+});
+
+describe("docs: the shell blocks run as printed", function () {
+  this.timeout(900_000);
+  let workspace: DocsWorkspace;
+  // The release block first: the blocks that install what a release wrote use its release/.
+  const runnable = shellBlocks()
+    .flatMap((block) => (block.marker && "runs" in block.marker ? [{ block, id: block.marker.runs }] : []))
+    .sort((a, b) => Number(b.id === "release") - Number(a.id === "release"));
+
+  before(() => {
+    requirePulumi();
+    workspace = new DocsWorkspace();
+  });
+  after(async () => workspace?.dispose());
+
+  for (const { block, id } of runnable) {
+    it(`${where(block)} (${id})`, async () => {
+      const recipe = SHELL_RECIPES[id];
+      if (recipe === undefined) throw new Error(`no recipe ${id} in tests/docs/shellRecipes.ts`);
+      await recipe(block, workspace);
     });
   }
 });
