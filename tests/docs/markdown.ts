@@ -126,3 +126,23 @@ export function shellBlocks(): ShellBlock[] {
       });
   });
 }
+
+/** The rows of the first Markdown table after the heading `heading` in `file`, as arrays of cell texts. */
+export function tableAfter(file: string, heading: string): string[][] {
+  const text = readFileSync(path.join(REPO_ROOT, file), "utf8");
+  const start = text.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`${file} has no heading "${heading}"`);
+  const lines = text.slice(start).split("\n");
+  const first = lines.findIndex((line) => line.startsWith("|"));
+  const rows: string[][] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith("|")) break;
+    rows.push(
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((cell) => cell.trim()),
+    );
+  }
+  return rows;
+}

@@ -5,13 +5,11 @@
  * variables and the schema's secret flags.
  */
 import { expect } from "chai";
-import { readFileSync } from "fs";
-import * as path from "path";
 import { pluginSchema, PLUGIN_TOKEN_TYPE } from "../../provider/plugin/schema";
 import { PLUGIN_CONFIG_KEYS, SETTING_SOURCES, type SettingName } from "../../provider/lifecycle/settings";
 import { diffToken } from "../../provider/rules/diff";
-import { REPO_ROOT } from "../../scripts/pulumiCli";
 import { CLI_FLAGS } from "../../emulator/cliArgs";
+import { tableAfter } from "./markdown";
 
 interface SchemaProperty {
   secret?: boolean;
@@ -22,26 +20,6 @@ interface Schema {
     string,
     { inputProperties: Record<string, SchemaProperty>; properties: Record<string, SchemaProperty> }
   >;
-}
-
-/** The rows of the first Markdown table after the heading `heading` in `file`, as arrays of cell texts. */
-export function tableAfter(file: string, heading: string): string[][] {
-  const text = readFileSync(path.join(REPO_ROOT, file), "utf8");
-  const start = text.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`${file} has no heading "${heading}"`);
-  const lines = text.slice(start).split("\n");
-  const first = lines.findIndex((line) => line.startsWith("|"));
-  const rows: string[][] = [];
-  for (const line of lines.slice(first + 2)) {
-    if (!line.startsWith("|")) break;
-    rows.push(
-      line
-        .slice(1, -1)
-        .split(/(?<!\\)\|/)
-        .map((cell) => cell.trim()),
-    );
-  }
-  return rows;
 }
 
 /** The identifier in a cell such as "`registryId`" (the first code span). */
