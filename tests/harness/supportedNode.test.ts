@@ -75,7 +75,7 @@ describe("the README's commands on a machine with an unsupported Node.js (script
     const { scripts } = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
       scripts: Record<string, string>;
     };
-    for (const name of ["test", "start", "emulator", "release", "bench", "test:e2e"])
+    for (const name of ["test", "start", "emulator", "release", "bench", "test:e2e", "test:node-line"])
       expect(scripts[name], name).to.match(/^bash scripts\/on-supported-node\.sh sh -c '.+ "\$@"' \S+$/);
   });
 });
