@@ -10,6 +10,7 @@
  */
 import { writeFileSync } from "fs";
 import { parseArgs } from "util";
+import { isIonosApiError } from "../client/errors";
 import { tokensApiFor } from "../lifecycle/apiClient";
 import { DEFAULT_ENDPOINT } from "../lifecycle/settings";
 
@@ -42,7 +43,7 @@ const apiFromEnvironment = () => tokensApiFor(() => undefined, process.env, null
  * network error for the default endpoint.
  */
 function environmentOnlyHint(error: unknown): string {
-  if ((error as { status?: unknown } | null)?.status !== 0) return "";
+  if (!isIonosApiError(error) || error.status !== 0) return "";
   const where = process.env.IONOS_API_URL
     ? `IONOS_API_URL is set to ${process.env.IONOS_API_URL}`
     : `IONOS_API_URL is not set, so it used the default endpoint, ${DEFAULT_ENDPOINT}`;

@@ -27,6 +27,12 @@ export const SEA_NODE_VERSION = "26.10.0";
 /** The identifier of the macOS ad-hoc signature (the executable's name, as codesign uses by default). */
 const SIGNING_IDENTIFIER = "pulumi-resource-ionos-registry-token";
 
+/**
+ * The sentinel Node.js looks for in its own binary: `…:0` in a plain `node`, `…:1` once a single-executable blob
+ * is injected (the tests read it to tell a release executable from a plain Node.js).
+ */
+export const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+
 /** The official Node.js binary of SEA_NODE_VERSION for `os`/`arch` (cached; fetched from npm the first time). */
 export function targetNodeBinary(os: string, arch: string): string {
   const out = execFileSync(

@@ -6,10 +6,10 @@
 import { expect } from "chai";
 import { readFileSync } from "fs";
 import * as path from "path";
+import { SEA_FUSE } from "../../scripts/release/seaExecutable";
 import { CHECKOUT_PLUGIN_PATH, PLUGIN_PATH } from "../support/pluginUnderTest";
 
 /** The sentinel a Node.js single-executable application carries with its last character flipped to 1. */
-const SEA_FUSE_SET = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1";
 
 describe("the plugin under test", () => {
   it(
@@ -21,7 +21,7 @@ describe("the plugin under test", () => {
       if (process.env.PLUGIN_UNDER_TEST_DIR) {
         expect(path.dirname(PLUGIN_PATH)).to.equal(path.resolve(process.env.PLUGIN_UNDER_TEST_DIR));
         expect(bytes.subarray(0, 4).toString("latin1")).to.equal("\x7fELF");
-        expect(bytes.includes(SEA_FUSE_SET)).to.equal(true);
+        expect(bytes.includes(`${SEA_FUSE}:1`)).to.equal(true);
       } else {
         expect(PLUGIN_PATH).to.equal(CHECKOUT_PLUGIN_PATH);
         expect(bytes.subarray(0, 2).toString()).to.equal("#!");

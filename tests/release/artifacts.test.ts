@@ -33,7 +33,7 @@ import {
   type PluginTarget,
   pluginTarballName,
 } from "../../scripts/release/pluginArchive";
-import { SEA_NODE_VERSION, seaFileName, targetNodeBinary } from "../../scripts/release/seaExecutable";
+import { SEA_FUSE, SEA_NODE_VERSION, seaFileName, targetNodeBinary } from "../../scripts/release/seaExecutable";
 import { type PluginSession, startPluginSession } from "../support/pluginSession";
 import { PROJECT_ROOT } from "../support/providerHost";
 
@@ -42,7 +42,6 @@ const PACKED_BUDGET = 45_000_000;
 const INSTALLED_BUDGET = 130_000_000;
 const DOWNLOAD_URL = "http://127.0.0.1:9/";
 /** The sentinel Node.js checks to know it carries a SEA blob (the same in every Node.js build). */
-const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 
 /** The files of a tarball with their sizes and modes (`tar -tv`). */
 function listing(tarball: string): Array<{ name: string; size: number; mode: string }> {
