@@ -8,7 +8,7 @@
  * provider each time a command runs and never stored. API tokens expire, so every long-lived stack meets this.
  */
 import { isIonosApiError, withHint, type IonosApiError } from "../client/errors";
-import { parentCommandLine, runsProgram } from "./runProgram";
+import { pulumiCommandLine, runsProgram } from "./runProgram";
 import { SETTING_SOURCES, type ProviderSettings } from "./settings";
 
 /** The first Pulumi CLI whose `refresh` and `destroy` take `--run-program` (checked in its sources). */
@@ -31,7 +31,7 @@ export const RUN_PROGRAM_ON_UP_SINCE_CLI = "3.169.0";
 export function explainStoredSettings(
   error: unknown,
   used: ProviderSettings["configKeysUsed"] | undefined,
-  programRuns: () => boolean | undefined = () => runsProgram(process.env, parentCommandLine()),
+  programRuns: () => boolean | undefined = () => runsProgram(process.env, pulumiCommandLine()),
 ): unknown {
   if (!isIonosApiError(error) || used === undefined) return error;
   if (programRuns() === true) return error;

@@ -14,7 +14,7 @@
 import { expect } from "chai";
 import { execFileSync, spawnSync } from "child_process";
 import { randomBytes } from "crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import * as sinon from "sinon";
@@ -34,15 +34,24 @@ type Origin = "ours" | "pulumi-cli" | "require-from-string" | "grpc-js" | "npm";
 
 /** A quote printed by another program: where, and the text to find there (with its format verbs). */
 interface ForeignQuote {
-  origin: Exclude<Origin, "ours">;
+  origin: Origin;
   needles: string[];
+  /** A quote that joins two programs' messages: the second one's. */
+  then?: ForeignQuote;
 }
 
 /** The Pulumi CLI the suites run (scripts/ensure-pulumi.sh): its source is the Go module of this version. */
 const PULUMI_VERSION = "v3.276.0";
 
-/** Quotes printed by others, by their text in the docs. */
+/**
+ * Quotes found by needles in the source of who prints them: others' messages, and a line of ours assembled from
+ * counts (the fault matrix's summary), by their text in the docs.
+ */
 const FOREIGN: Record<string, ForeignQuote> = {
+  "faults injected / survived / failed cleanly / inconsistent": {
+    origin: "ours",
+    needles: ["} faults injected (", "} survived / ", "} failed cleanly (", "} inconsistent ("],
+  },
   "with N pending operations": {
     origin: "pulumi-cli",
     needles: ["with %d pending operations from previous deployment"],
@@ -64,18 +73,23 @@ const FOREIGN: Record<string, ForeignQuote> = {
       origin: "pulumi-cli",
       needles: ["Detected that %s exited prematurely.", "This is *always* a bug in the provider."],
     },
-  "refreshing [diff: -name,namePrefix,status]": { origin: "pulumi-cli", needles: ['"diff: "'] },
+  "refreshing [diff: -name,namePrefix,status]": {
+    origin: "pulumi-cli",
+    needles: ['writeString(changesBuf, "diff: ")', "refreshing"],
+  },
   // The Node.js SDK's dynamic-provider host loads the provider with require-from-string.
   "code must be a string, not undefined": {
     origin: "require-from-string",
     needles: ["code must be a string, not "],
   },
+  // grpc-js's message, then the engine's reason.
   "Channel has been shut down … resource monitor shut down": {
     origin: "grpc-js",
     needles: ["Channel has been shut down"],
+    then: { origin: "pulumi-cli", needles: ['"resource monitor shut down'] },
   },
   "npm warn install-scripts 1 package has install scripts not yet covered by allowScripts: … protobufjs@7.… (postinstall: node scripts/postinstall)":
-    { origin: "npm", needles: ["not yet covered by allowScripts"] },
+    { origin: "npm", needles: ["install scripts not yet covered by allowScripts", "install-scripts"] },
 };
 
 /** Runs `node -e code` in an empty folder with `node` (default: this process's); what it wrote on stderr. */
@@ -151,6 +165,24 @@ const PRINTED: Record<string, (emulator: RunningEmulator) => Promise<string>> = 
   "warning: RegistryToken … is due for rotation: expires …; rotateBefore 7d was reached at …": () =>
     rotationWarning("2099-01-03T00:00:00Z"),
   "… is due for rotation: expired at …": () => rotationWarning("2099-01-01T00:00:00Z"),
+  "N passed, N failed, N skipped": async () => {
+    // The suites' reporter, run on a spec with one test of each outcome.
+    const dir = mkdtempSync(path.join(tmpdir(), "ionos-messages-"));
+    try {
+      writeFileSync(
+        path.join(dir, "one.spec.js"),
+        'it("passes", () => {}); it("fails", () => { throw new Error("x"); }); it.skip("skipped", () => {});\n',
+      );
+      const mocha = path.join(REPO_ROOT, "node_modules/mocha/bin/mocha.js");
+      const reporter = path.join(REPO_ROOT, "dist/tests/support/summaryReporter.js");
+      return spawnSync(process.execPath, [mocha, "--no-config", "--reporter", reporter, "one.spec.js"], {
+        cwd: dir,
+        encoding: "utf8",
+      }).stdout;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
   "ExperimentalWarning: FFI is an experimental feature": async () =>
     // Node 26 (the release's executables, CI's newest line) prints it; the release caches that Node.
     nodeStderr('require("node:ffi")', targetNodeBinary("linux", "amd64")),
@@ -214,7 +246,10 @@ const QUOTED_ELSEWHERE: Record<string, string[]> = {
   "docs/drift.md": ["violates plan: properties changed: ++name"],
   "docs/adoption-import.md": ["code must be a string, not undefined"],
   "docs/installation-configuration.md": ["ExperimentalWarning: FFI is an experimental feature"],
-  "docs/contributing.md": ["N passed, N failed, N skipped"],
+  "docs/contributing.md": [
+    "N passed, N failed, N skipped",
+    "faults injected / survived / failed cleanly / inconsistent",
+  ],
 };
 
 /** Cells of the Message column that are not messages (a symptom described in words). */
@@ -255,7 +290,7 @@ function textUnder(dir: string, keep: (file: string) => boolean): string {
 
 /** Our sources with string concatenations across lines joined, so a message split over two literals is whole. */
 function ourSources(): string {
-  const text = ["provider", "emulator", "scripts", "bench", "tests/support"]
+  const text = ["provider", "emulator", "scripts", "bench", "tests/support", "tests/faults"]
     .map((dir) => textUnder(path.join(REPO_ROOT, dir), (f) => f.endsWith(".ts")))
     .join("\n");
   return text.replace(/["'`]\s*\+\s*["'`]/g, "");
@@ -264,6 +299,8 @@ function ourSources(): string {
 /** The source (or, for Node.js, the binary holding its JavaScript) of another program. */
 function foreignSource(origin: ForeignQuote["origin"]): string {
   switch (origin) {
+    case "ours":
+      return ourSources();
     case "pulumi-cli": {
       const dirs = ["pkg", "sdk"].map((module) => {
         const downloaded = execFileSync(
@@ -327,9 +364,11 @@ describe("docs: every quoted message exists in the code that prints it", functio
       }
       const other = FOREIGN[quote];
       if (other !== undefined) {
-        const source = sourceOf(other.origin);
-        for (const needle of other.needles)
-          expect(source.includes(needle), `${other.origin}: ${needle}`).to.equal(true);
+        for (let part: ForeignQuote | undefined = other; part !== undefined; part = part.then) {
+          const source = sourceOf(part.origin);
+          for (const needle of part.needles)
+            expect(source.includes(needle), `${part.origin}: ${needle}`).to.equal(true);
+        }
         return;
       }
       const fragments = fragmentsOf(quote);

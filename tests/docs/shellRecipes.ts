@@ -124,6 +124,21 @@ export class DocsWorkspace {
     return this.copyDir;
   }
 
+  /**
+   * The copy installed and built, as a reader's clone is after `npm ci` and a build (the release block does both;
+   * a block that runs `npm ci` again removes the package's link to itself until the next build).
+   */
+  async builtCopy(): Promise<string> {
+    const copy = await this.repositoryCopy();
+    if (!existsSync(path.join(copy, "node_modules/ionos-registry-token/dist/provider/plugin/main.js"))) {
+      await this.bash(
+        existsSync(path.join(copy, "node_modules")) ? "npm run build" : "npm ci && npm run build",
+        copy,
+      );
+    }
+    return copy;
+  }
+
   /** The copy's `release/`, written by the install page's release block (run first). */
   async release(): Promise<string> {
     const dir = path.join(await this.repositoryCopy(), "release");
@@ -187,8 +202,10 @@ export class DocsWorkspace {
     const finished = new Promise<BlockRun>((resolve, reject) => {
       child.once("exit", (status) => {
         clearTimeout(timer);
-        // The background jobs: the emulator stops cleanly on SIGTERM.
+        // The background jobs: the emulator stops cleanly on SIGTERM; whatever ignores it is killed.
         killGroup(child.pid, "SIGTERM");
+        const stubborn = setTimeout(() => killGroup(child.pid, "SIGKILL"), 30_000);
+        child.once("close", () => clearTimeout(stubborn));
         // Its output is closed only when the background jobs have ended too.
         child.once("close", () => {
           const run = { status, stdout, stderr };
@@ -465,8 +482,7 @@ export const SHELL_RECIPES: Record<string, ShellRecipe> = {
 
   /** docs/plugin.md: an SDK per language from the plugin's schema, in a clone with the package installed. */
   async "sdk-gen"(block, workspace) {
-    const copy = await workspace.repositoryCopy();
-    await workspace.release(); // the clone is installed and built
+    const copy = await workspace.builtCopy();
     await workspace.bash(block.code, copy);
     expect(
       (JSON.parse(readFileSync(path.join(copy, "schema.json"), "utf8")) as { name: string }).name,
@@ -503,7 +519,7 @@ export const SHELL_RECIPES: Record<string, ShellRecipe> = {
       const running = workspace.start(line as string, copy, { errexit: false });
       await waitUntil(
         () => /^\{"url"/m.test(running.stdout()),
-        120_000,
+        300_000,
         `${line as string} printed its ready line`,
       );
       running.signal("SIGINT");

@@ -9,8 +9,6 @@ import * as path from "path";
 import { SEA_FUSE } from "../../scripts/release/seaExecutable";
 import { CHECKOUT_PLUGIN_PATH, PLUGIN_PATH } from "../support/pluginUnderTest";
 
-/** The sentinel a Node.js single-executable application carries with its last character flipped to 1. */
-
 describe("the plugin under test", () => {
   it(
     process.env.PLUGIN_UNDER_TEST_DIR

@@ -41,8 +41,6 @@ import { PROJECT_ROOT } from "../support/providerHost";
 const PACKED_BUDGET = 45_000_000;
 const INSTALLED_BUDGET = 130_000_000;
 const DOWNLOAD_URL = "http://127.0.0.1:9/";
-/** The sentinel Node.js checks to know it carries a SEA blob (the same in every Node.js build). */
-
 /** The files of a tarball with their sizes and modes (`tar -tv`). */
 function listing(tarball: string): Array<{ name: string; size: number; mode: string }> {
   return execFileSync("tar", ["-tvzf", tarball], { encoding: "utf8" })

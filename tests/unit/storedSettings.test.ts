@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import { execFileSync } from "child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
 import { ionosApiError, isIonosApiError, type IonosApiError } from "../../provider/client/errors";
 import { PLUGIN_CONFIG_KEYS, resolveSettings } from "../../provider/lifecycle/settings";
 import {
@@ -6,7 +10,8 @@ import {
   RUN_PROGRAM_ON_UP_SINCE_CLI,
   RUN_PROGRAM_SINCE_CLI,
 } from "../../provider/lifecycle/storedSettings";
-import { parentCommandLine, runsProgram } from "../../provider/lifecycle/runProgram";
+import { pulumiCommandLine, runsProgram } from "../../provider/lifecycle/runProgram";
+import { REPO_ROOT } from "../../scripts/pulumiCli";
 
 const config = (values: Record<string, string>) => (key: string) => values[key];
 
@@ -177,9 +182,44 @@ describe("storedSettings: no stored-settings advice when the command runs the pr
     });
   }
 
-  it("reads this process's parent command line on Linux (the test runner's, which has no --run-program)", () => {
-    const line = parentCommandLine();
-    expect(line).to.be.an("array").that.is.not.empty;
-    expect(runsProgram({}, line)).to.not.equal(true);
+  it("--run-program=t counts as the CLI's flag parser reads it (Go's ParseBool)", () => {
+    expect(runsProgram({}, ["pulumi", "refresh", "--run-program=t"])).to.equal(true);
+    expect(runsProgram({}, ["pulumi", "refresh", "--run-program=F"])).to.equal(false);
+  });
+
+  it("finds the CLI above the official dynamic-provider shim, which runs node from a shell without exec", () => {
+    // A `pulumi` (node, linked under that name) starts the unmodified shim of @pulumi/pulumi, which resolves
+    // `@pulumi/pulumi/cmd/dynamic-provider` from its working folder: here a probe that prints what it finds.
+    const dir = mkdtempSync(path.join(tmpdir(), "ionos-run-program-"));
+    try {
+      const probe = path.join(dir, "node_modules/@pulumi/pulumi/cmd/dynamic-provider");
+      mkdirSync(probe, { recursive: true });
+      const runProgram = path.join(REPO_ROOT, "dist/provider/lifecycle/runProgram.js");
+      writeFileSync(
+        path.join(probe, "index.js"),
+        `const { pulumiCommandLine, runsProgram } = require(${JSON.stringify(runProgram)});\n` +
+          "console.log(JSON.stringify({ argv: pulumiCommandLine(), runs: runsProgram({}, pulumiCommandLine()) }));\n",
+      );
+      mkdirSync(path.join(dir, "bin"));
+      symlinkSync(process.execPath, path.join(dir, "bin/pulumi"));
+      const shim = path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs");
+      expect(readFileSync(shim, "utf8")).to.not.include("exec node");
+      const spawnShim = `require("child_process").spawnSync(${JSON.stringify(shim)}, [], { stdio: "inherit" })`;
+      const out = execFileSync(path.join(dir, "bin/pulumi"), ["-e", spawnShim, "refresh", "--run-program"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? ""}` },
+      });
+      const seen = JSON.parse(out) as { argv: string[]; runs: boolean };
+      expect(seen.argv[0]).to.equal(path.join(dir, "bin/pulumi"));
+      expect(seen.argv.slice(-2)).to.deep.equal(["refresh", "--run-program"]);
+      expect(seen.runs).to.equal(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("finds no CLI above the test runner", () => {
+    expect(pulumiCommandLine()).to.equal(undefined);
   });
 });
