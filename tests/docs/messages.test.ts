@@ -4,7 +4,7 @@
  *   emulator, the settings, the create, the rotation warning, Node.js) and must match the quote, whose
  *   placeholders (`…`, `<id>`, `"x"`, `N`) match anything;
  * - another of ours is split at its placeholders and each fragment must be in this repository's sources;
- * - one printed by another program ({@link FOREIGN}) must be in that program's own source (the Pulumi CLI's Go
+ * - one printed by another program ({@link FOUND_BY_NEEDLE}) must be in that program's own source (the Pulumi CLI's Go
  *   module, grpc-js, require-from-string, npm), found by a needle written with its own format verbs.
  * A renamed message fails here.
  *
@@ -32,12 +32,12 @@ import { tableAfter } from "./markdown";
 /** Who prints a message. */
 type Origin = "ours" | "pulumi-cli" | "require-from-string" | "grpc-js" | "npm";
 
-/** A quote printed by another program: where, and the text to find there (with its format verbs). */
-interface ForeignQuote {
+/** A quote found by needles: who prints it, and the text to find in their source (with its format verbs). */
+interface NeedleQuote {
   origin: Origin;
   needles: string[];
   /** A quote that joins two programs' messages: the second one's. */
-  then?: ForeignQuote;
+  then?: NeedleQuote;
 }
 
 /** The Pulumi CLI the suites run (scripts/ensure-pulumi.sh): its source is the Go module of this version. */
@@ -47,7 +47,7 @@ const PULUMI_VERSION = "v3.276.0";
  * Quotes found by needles in the source of who prints them: others' messages, and a line of ours assembled from
  * counts (the fault matrix's summary), by their text in the docs.
  */
-const FOREIGN: Record<string, ForeignQuote> = {
+const FOUND_BY_NEEDLE: Record<string, NeedleQuote> = {
   "faults injected / survived / failed cleanly / inconsistent": {
     origin: "ours",
     needles: ["} faults injected (", "} survived / ", "} failed cleanly (", "} inconsistent ("],
@@ -297,7 +297,7 @@ function ourSources(): string {
 }
 
 /** The source (or, for Node.js, the binary holding its JavaScript) of another program. */
-function foreignSource(origin: ForeignQuote["origin"]): string {
+function programSource(origin: NeedleQuote["origin"]): string {
   switch (origin) {
     case "ours":
       return ourSources();
@@ -336,10 +336,10 @@ describe("docs: every quoted message exists in the code that prints it", functio
     emulator = await startEmulator({ credentials: { token: API_TOKEN }, registries: [{ name: "messages" }] });
   });
   after(async () => emulator?.close());
-  const foreign = new Map<ForeignQuote["origin"], string>();
-  const sourceOf = (origin: ForeignQuote["origin"]) => {
-    if (!foreign.has(origin)) foreign.set(origin, foreignSource(origin));
-    return foreign.get(origin) as string;
+  const sources = new Map<NeedleQuote["origin"], string>();
+  const sourceOf = (origin: NeedleQuote["origin"]) => {
+    if (!sources.has(origin)) sources.set(origin, programSource(origin));
+    return sources.get(origin) as string;
   };
 
   it("finds the troubleshooting table's messages", () => {
@@ -362,9 +362,9 @@ describe("docs: every quoted message exists in the code that prints it", functio
         expect(message, "the message as printed").to.match(quotePattern(quote));
         return;
       }
-      const other = FOREIGN[quote];
+      const other = FOUND_BY_NEEDLE[quote];
       if (other !== undefined) {
-        for (let part: ForeignQuote | undefined = other; part !== undefined; part = part.then) {
+        for (let part: NeedleQuote | undefined = other; part !== undefined; part = part.then) {
           const source = sourceOf(part.origin);
           for (const needle of part.needles)
             expect(source.includes(needle), `${part.origin}: ${needle}`).to.equal(true);

@@ -30,9 +30,9 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { offlineEnv, REPO_ROOT } from "../../scripts/pulumiCli";
 import { requireRegistryTools } from "../../scripts/registryClients";
 import { NO_DOWNLOAD_URL_WARNING } from "../../scripts/release";
-import { killPulumiWhen } from "../support/killedRun";
+import { endKilledRunProviders, killPulumiWhen } from "../support/killedRun";
 import { createModeProject, initStack } from "../support/modeProject";
-import { endAll, isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
+import { endAll, waitUntil, type ProcessEntry } from "../support/processTable";
 import { startSlowAnswerProxy } from "../support/slowAnswerProxy";
 import { packedTarball } from "../support/userProject";
 import { PACKAGE_VERSION as VERSION } from "../../provider/lifecycle/version";
@@ -283,7 +283,7 @@ function expectReleaseFiles(dir: string): void {
 }
 
 /** A folder with a package.json, as `npm init -y` leaves it. */
-async function npmProject(workspace: DocsWorkspace, name: string): Promise<string> {
+function npmProject(workspace: DocsWorkspace, name: string): string {
   const dir = workspace.dir(name);
   writeFileSync(
     path.join(dir, "package.json"),
@@ -333,7 +333,7 @@ export const SHELL_RECIPES: Record<string, ShellRecipe> = {
 
   /** docs/installation-configuration.md: installing the packed tarball into a project. */
   async "npm-install-tarball"(block, workspace) {
-    const dir = await npmProject(workspace, "tarball-user");
+    const dir = npmProject(workspace, "tarball-user");
     copyFileSync(packedTarball(), path.join(dir, TARBALL));
     await workspace.bash(block.code, dir);
     const loaded = await workspace.bash(
@@ -345,7 +345,7 @@ export const SHELL_RECIPES: Record<string, ShellRecipe> = {
 
   /** docs/installation-configuration.md: the Node.js SDK of `release/`, with `@pulumi/pulumi`. */
   async "npm-install-sdk"(block, workspace) {
-    const dir = await npmProject(workspace, "sdk-user");
+    const dir = npmProject(workspace, "sdk-user");
     const sdk = `ionos-registry-token-sdk-${VERSION}.tgz`;
     copyFileSync(path.join(await workspace.release(), sdk), path.join(dir, sdk));
     await workspace.bash(block.code, dir);
@@ -536,7 +536,7 @@ export const SHELL_RECIPES: Record<string, ShellRecipe> = {
   /** docs/emulator.md: --serve-registry, an image made offline, a push token from the API, a skopeo push. */
   async "serve-registry"(block, workspace) {
     requireRegistryTools();
-    const dir = await npmProject(workspace, "registry-user");
+    const dir = npmProject(workspace, "registry-user");
     copyFileSync(packedTarball(), path.join(dir, TARBALL));
     await workspace.bash(`npm install ./${TARBALL}`, dir);
     const port = await freePort();
@@ -638,16 +638,7 @@ export const SHELL_RECIPES: Record<string, ShellRecipe> = {
     const leftRunning: ProcessEntry[] = killed.started;
     workspace.onDispose(() => endAll(leftRunning));
     // The page says to end a leftover dynamic-provider host first.
-    for (const entry of killed.started)
-      if (entry.argv.some((a) => a.includes("cmd/dynamic-provider"))) process.kill(entry.pid, "SIGKILL");
-    await waitUntil(
-      () =>
-        killed.started
-          .filter((e) => e.ppid === killed.pid && !e.argv[0]?.includes("pulumi-language"))
-          .every((e) => !isRunning(e.pid)),
-      15_000,
-      "the providers ended",
-    );
+    await endKilledRunProviders(killed);
     proxy.setRules([]);
     const orphan = emulator.admin.listTokens(registryId);
     expect(orphan).to.have.length(1);

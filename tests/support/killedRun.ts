@@ -3,7 +3,7 @@
  * recorded first, so a suite can watch those processes end (or end them).
  */
 import { spawn } from "child_process";
-import { descendants, waitUntil, type ProcessEntry } from "./processTable";
+import { descendants, isRunning, waitUntil, type ProcessEntry } from "./processTable";
 import type { ModeProject } from "./modeProject";
 
 /** The killed run: its pid, and every process it had started (children and theirs) just before the kill. */
@@ -49,4 +49,18 @@ export async function killPulumiWhen(
     run.kill("SIGKILL");
     await exited;
   }
+}
+
+/**
+ * Ends what a killed run left serving its resources, as the docs tell users to: Pulumi's dynamic-provider host
+ * outlives the engine and would go on with its writes, so it is killed; the engine's own provider processes
+ * (not the language host's, which outlives the engine by minutes) end by themselves, and this waits for them.
+ * @returns those provider processes (ended)
+ */
+export async function endKilledRunProviders(run: KilledRun): Promise<ProcessEntry[]> {
+  for (const entry of run.started)
+    if (entry.argv.some((a) => a.includes("cmd/dynamic-provider"))) process.kill(entry.pid, "SIGKILL");
+  const providers = run.started.filter((e) => e.ppid === run.pid && !e.argv[0]?.includes("pulumi-language"));
+  await waitUntil(() => providers.every((e) => !isRunning(e.pid)), 15_000, "the providers ended");
+  return providers;
 }

@@ -26,8 +26,8 @@ import {
   type ModeProject,
 } from "../support/modeProject";
 import { bearerAuth, EmulatorApi } from "../support/emulatorClient";
-import { killPulumiWhen } from "../support/killedRun";
-import { endAll, isRunning, waitUntil, type ProcessEntry } from "../support/processTable";
+import { endKilledRunProviders, killPulumiWhen } from "../support/killedRun";
+import { endAll, type ProcessEntry } from "../support/processTable";
 import { REPO_ROOT } from "../../scripts/pulumiCli";
 import { requirePulumi } from "../support/pulumiCli";
 import { runProcess, type ProcessRun } from "../support/runProcess";
@@ -174,16 +174,9 @@ for (const mode of MODES) {
         );
       });
       leftRunning.push(...run.started);
-      // Pulumi's dynamic-provider host outlives the engine and would go on with its writes; the docs tell
-      // users to end it, as this does (the plugin ends by itself).
-      for (const entry of run.started)
-        if (entry.argv.some((a) => a.includes("cmd/dynamic-provider"))) process.kill(entry.pid, "SIGKILL");
-      // The engine's own provider processes (not the language host's, which outlives the engine by minutes).
-      const providers = run.started.filter(
-        (e) => e.ppid === run.pid && !e.argv[0]?.includes("pulumi-language"),
-      );
+      // The dynamic-provider host is killed as the docs say; the plugin ends by itself.
+      const providers = await endKilledRunProviders(run);
       expect(providers, JSON.stringify(run.started)).to.have.length.greaterThan(0);
-      await waitUntil(() => providers.every((e) => !isRunning(e.pid)), 15_000, "the providers ended");
       proxy!.setRules([]);
       proxy!.setSwallowed([]);
     }
