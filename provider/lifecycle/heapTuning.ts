@@ -1,6 +1,7 @@
 /**
- * Keeps V8's young generation at its starting size in the process that serves the provider (the plugin, or
- * Pulumi's dynamic-provider host). Under the steady allocation of thousands of gRPC calls, V8 doubles the young
+ * Keeps V8's young generation at its starting size in the plugin's process (applied by `plugin/main.ts` at
+ * start-up; never in Pulumi's dynamic-provider host, which is the user's and serves every dynamic provider of
+ * their program, so a library must not change its V8 flags). Under the steady allocation of thousands of gRPC calls, V8 doubles the young
  * generation's semi-spaces again and again; the bench measured that growth as the largest part of the
  * process's peak resident memory (the plugin's peak at N = 1000 fell from 254 to 154 MiB with it held; wall time
  * stays within the bench's budget, CPU pays for more frequent young-generation collections), while the heap that survives a full collection stays flat. See docs/performance.md.

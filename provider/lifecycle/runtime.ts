@@ -13,7 +13,6 @@ import type { TokensApi } from "../client/tokens";
 import { diffToken, type TokenDiff } from "../rules/diff";
 import { createToken } from "./creation";
 import { engineGone } from "./engineLiveness";
-import { limitYoungGenerationGrowth } from "./heapTuning";
 import {
   lookUpToken,
   lookUpTokens,
@@ -70,9 +69,6 @@ export async function configure(
   req: pulumi.dynamic.ConfigureRequest,
   configKeys?: ConfigKeys,
 ): Promise<void> {
-  // Configure runs once per provider in the process that serves it, before any operation: the place to size
-  // that process's heap (the program's own process never configures).
-  limitYoungGenerationGrowth();
   const config = req.config;
   const state = stateOf(provider);
   state.config = (key) => config.get(key);

@@ -3,17 +3,27 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { limitYoungGenerationGrowth } from "../../provider/lifecycle/heapTuning";
 
-/** The compiled module, required by a child process (the flag is process-wide: never set it in mocha's). */
+/** The compiled modules, required by a child process (the flag is process-wide: never set it in mocha's). */
 const MODULE = path.resolve(__dirname, "../../provider/lifecycle/heapTuning.js");
+const PLUGIN_MAIN = path.resolve(__dirname, "../../provider/plugin/main.js");
+const DYNAMIC_PROVIDER = path.resolve(__dirname, "../../provider/dynamic/glue.js");
 
 /**
- * A child Node.js that optionally calls `limitYoungGenerationGrowth()`, then allocates objects that survive a
- * few scavenges (as in-flight gRPC calls do) and reports the largest young-generation size it saw, in bytes.
+ * A child Node.js that runs `setup` (true: `limitYoungGenerationGrowth()`; false: nothing; or code), then
+ * allocates objects that survive a few scavenges (as in-flight gRPC calls do) and reports the largest
+ * young-generation size it saw, in bytes.
  */
-function largestYoungGeneration(tuned: boolean, nodeArgs: string[] = []): number {
+function largestYoungGeneration(setup: boolean | string, nodeArgs: string[] = []): number {
+  const code =
+    setup === true
+      ? `require(${JSON.stringify(MODULE)}).limitYoungGenerationGrowth();`
+      : setup === false
+        ? ""
+        : setup;
   const script = `
     const v8 = require("v8");
-    if (${tuned}) require(${JSON.stringify(MODULE)}).limitYoungGenerationGrowth();
+    (async () => {
+    ${code}
     const size = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_size;
     let largest = size();
     let kept = [];
@@ -22,7 +32,9 @@ function largestYoungGeneration(tuned: boolean, nodeArgs: string[] = []): number
       if (kept.length > 20000) kept = [];
       if (i % 1000 === 0) largest = Math.max(largest, size());
     }
-    process.stdout.write(String(largest));`;
+    process.stdout.write(String(largest));
+    process.exit(0);
+    })();`;
   const child = spawnSync(process.execPath, [...nodeArgs, "-e", script], { encoding: "utf8" });
   expect(child.status, child.stderr).to.equal(0);
   return Number(child.stdout);
@@ -45,5 +57,22 @@ describe("heap tuning: the provider's process keeps a small young generation", f
     );
     const sized = largestYoungGeneration(true, ["--max-semi-space-size=64"]);
     expect(sized, "their semi-spaces may grow as V8 decides").to.be.at.least(16 * 1024 * 1024);
+  });
+
+  it("the plugin, our own process, applies it at start-up", () => {
+    const untuned = largestYoungGeneration(false);
+    const plugin = largestYoungGeneration(`require(${JSON.stringify(PLUGIN_MAIN)});`);
+    expect(plugin).to.be.at.most(untuned / 2);
+  });
+
+  it("the dynamic provider sets no V8 flag in Pulumi's host, which serves every dynamic provider of the program", () => {
+    const tuned = largestYoungGeneration(true);
+    const afterConfigure = largestYoungGeneration(`
+      const { RegistryTokenProvider } = require(${JSON.stringify(DYNAMIC_PROVIDER)});
+      await new RegistryTokenProvider().configure({ config: { get: () => undefined, require: () => "" } });`);
+    expect(afterConfigure, "V8's own growth, as if our provider were not there").to.be.at.least(
+      16 * 1024 * 1024,
+    );
+    expect(afterConfigure).to.be.at.least(tuned * 2);
   });
 });
