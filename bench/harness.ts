@@ -4,10 +4,12 @@
  * the host environment is in `pluginHarness.ts`.
  */
 import { randomBytes } from "crypto";
-import { readFileSync, writeFileSync } from "fs";
+import { readFileSync, rmSync, writeFileSync } from "fs";
+import * as path from "path";
 import { startEmulator, type FaultOptions, type RunningEmulator } from "../emulator";
 import { startProviderHost, type ProviderHost } from "../tests/support/providerHost";
 import type { RegisteredToken } from "../tests/support/serializedProvider";
+import { heapReportPath, type HeapReport } from "./probes/heapProbe";
 
 /** Property bag as it travels over gRPC. */
 export type Props = Record<string, unknown>;
@@ -43,6 +45,19 @@ export interface BenchEnvOptions {
   hostCwd?: string;
   /** Serialized provider to send instead of `registered.provider`. */
   provider?: string;
+  /** How the host process is started: which Node, with which options. @default this Node, no options */
+  launch?: Launch;
+}
+
+/**
+ * How the bench starts a process it measures: the Node binary (the memory budgets run on more than one line)
+ * and Node options put before the script (the profiles' `--prof`, the heap probe).
+ */
+export interface Launch {
+  /** @default this process's Node */
+  node?: string;
+  /** @default none */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -56,7 +71,7 @@ export async function startBenchEnv(
   const { emulator, apiToken } = await startBenchEmulator(options.faults);
   let host: ProviderHost;
   try {
-    host = await startProviderHost({ cwd: options.hostCwd });
+    host = await startProviderHost({ cwd: options.hostCwd, ...options.launch });
     await host.configure({ "ionoscloud:token": apiToken, "ionoscloud:endpoint": emulator.url });
   } catch (error) {
     await emulator.close();
@@ -202,6 +217,35 @@ export function resetPeakRss(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Node options that load the heap probe (`probes/heapProbe.ts`) into a measured process. */
+export const HEAP_PROBE_ARGS: readonly string[] = [
+  "--expose-gc",
+  "--require",
+  path.join(__dirname, "probes", "heapProbe.js"),
+];
+
+/**
+ * The heap a process started with {@link HEAP_PROBE_ARGS} retains: it is signalled to run a full garbage
+ * collection and report the heap in use after it, KiB.
+ */
+export async function retainedHeapKiB(pid: number, timeoutMs = 15_000): Promise<number> {
+  const report = heapReportPath(pid);
+  rmSync(report, { force: true });
+  process.kill(pid, "SIGUSR2");
+  const deadline = nowMs() + timeoutMs;
+  while (nowMs() < deadline) {
+    try {
+      const { heapUsedBytes } = JSON.parse(readFileSync(report, "utf8")) as HeapReport;
+      rmSync(report, { force: true });
+      return heapUsedBytes / 1024;
+    } catch {
+      // Not written yet (or half written): the probe writes it after the collection.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  throw new Error(`process ${pid} reported no heap within ${timeoutMs} ms (started without the heap probe?)`);
 }
 
 /** The median of a list (NaN when empty). */

@@ -5,6 +5,7 @@
  * budget is missed. `--quick` (for CI) runs the scale sections with N = 100 only and shortens the rate-limit
  * run.
  */
+import { execFileSync } from "child_process";
 import { cpus, loadavg } from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../tests/support/providerHost";
@@ -27,6 +28,8 @@ import { measurePluginRequests, measureRequests } from "./requests";
 import { measureScale, memoryBudgets, type ScaleData } from "./scale";
 import { measureAgainstFloor } from "./againstFloor";
 import { measureStateSizes } from "./stateSize";
+import { profileBothModes, renderProfiles } from "./profile";
+import { WARM_UP_TOKENS } from "./scale";
 
 /** What a run measures; `--quick` picks the smaller plan. */
 interface Plan {
@@ -36,6 +39,11 @@ interface Plan {
   /** Tokens per phase in the rounds against the floor. */
   floorTokens: number;
   rateLimit: { requestsPerSecond: number; operations: number };
+  /**
+   * Node versions, besides this one, whose memory the scale sections measure too (both processes run on that
+   * Node): V8's heap sizing differs between lines, and the budgets must hold on each one users run.
+   */
+  otherNodes: string[];
 }
 
 const PLANS: Record<Plan["mode"], Plan> = {
@@ -45,6 +53,7 @@ const PLANS: Record<Plan["mode"], Plan> = {
     scaleSizes: [100],
     floorTokens: 400,
     rateLimit: { requestsPerSecond: 20, operations: 100 },
+    otherNodes: [],
   },
   full: {
     mode: "full",
@@ -52,16 +61,30 @@ const PLANS: Record<Plan["mode"], Plan> = {
     scaleSizes: [100, 1000],
     floorTokens: 1000,
     rateLimit: { requestsPerSecond: 20, operations: 300 },
+    // The LTS line CI runs besides its main one (.ci/run's OTHER_NODES); its binary from scripts/ensure-node.sh.
+    otherNodes: ["22.23.5"],
   },
 };
+
+/** The bin folder of Node `version` (scripts/ensure-node.sh fetches it into its cache the first time). */
+function ensureNode(version: string): string {
+  const output = execFileSync("bash", [path.join(PROJECT_ROOT, "scripts", "ensure-node.sh"), version], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return output.trim().split("\n").pop() ?? "";
+}
 
 /** Where the results go. */
 const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
 
+const USAGE = "usage: npm run bench [-- --quick | --profile [N]]";
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "--profile") return profile(argv.slice(1));
   const unknown = argv.filter((a) => a !== "--quick");
   if (unknown.length > 0) {
-    process.stderr.write(`usage: npm run bench [-- --quick]  (unknown: ${unknown.join(" ")})\n`);
+    process.stderr.write(`${USAGE}  (unknown: ${unknown.join(" ")})\n`);
     return 2;
   }
   const plan = PLANS[argv.includes("--quick") ? "quick" : "full"];
@@ -103,17 +126,31 @@ async function main(argv: string[]): Promise<number> {
   await run("coldStart", () => measureColdStart(registered, plan.coldStarts));
   await run("pluginColdStart", () => measurePluginColdStart(plan.coldStarts));
   const scale: ComparisonInput["scale"][number][] = [];
-  for (const n of plan.scaleSizes) {
-    // The two modes of one N run back to back, so that the machine's load drifts as little as possible between
-    // the figures the summary compares.
-    const options = { n, latencyMs: 20, concurrency: 16 };
-    const dynamic = await run(`scale${n}`, () => measureScale(registered, "dynamic", options));
-    const plugin = await run(`pluginScale${n}`, () => measureScale(registered, "plugin", options));
-    scale.push({ n, dynamic, plugin });
-  }
-  for (const mode of ["dynamic", "plugin"] as const) {
-    const runs = scale.map((s) => s[mode]).filter((d): d is ScaleData => d !== undefined);
-    budgets.push(...memoryBudgets(runs));
+  const nodes = [
+    { path: process.execPath, version: process.version, suffix: "" },
+    ...plan.otherNodes.map((version) => ({
+      path: path.join(ensureNode(version), "node"),
+      version: `v${version}`,
+      suffix: `-node${version.split(".")[0]}`,
+    })),
+  ];
+  for (const node of nodes) {
+    const runs: Record<"dynamic" | "plugin", ScaleData[]> = { dynamic: [], plugin: [] };
+    for (const n of plan.scaleSizes) {
+      // The two modes of one N run back to back, so that the machine's load drifts as little as possible between
+      // the figures the summary compares.
+      const options = { n, latencyMs: 20, concurrency: 16, node };
+      const dynamic = await run(`scale${n}${node.suffix}`, () =>
+        measureScale(registered, "dynamic", options),
+      );
+      const plugin = await run(`pluginScale${n}${node.suffix}`, () =>
+        measureScale(registered, "plugin", options),
+      );
+      if (node.suffix === "") scale.push({ n, dynamic, plugin });
+      if (dynamic) runs.dynamic.push(dynamic);
+      if (plugin) runs.plugin.push(plugin);
+    }
+    for (const mode of ["dynamic", "plugin"] as const) budgets.push(...memoryBudgets(runs[mode]));
   }
   for (const mode of ["dynamic", "plugin"] as const)
     await run(`${mode}AgainstFloor`, () =>
@@ -159,6 +196,26 @@ async function main(argv: string[]): Promise<number> {
     sections,
   });
   return failed.length === 0 ? 0 : 1;
+}
+
+/** `--profile [N]`: the tick profiles of both modes against their floors (profile.ts), N = 1000 by default. */
+async function profile(rest: string[]): Promise<number> {
+  const n = rest.length === 0 ? PLANS.full.floorTokens : Number(rest[0]);
+  if (rest.length > 1 || !Number.isInteger(n) || n < 1) {
+    process.stderr.write(`${USAGE}  (N must be a positive integer)\n`);
+    return 2;
+  }
+  const registered = await registerToken("bench", {
+    registryId: "00000000-0000-4000-8000-000000000000",
+    scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+  });
+  const profiles = await profileBothModes(registered, n);
+  process.stdout.write(
+    `\nV8 ticks (1 ms each) of the provider process over a ${WARM_UP_TOKENS}-token warm-up and N = ${n} ` +
+      `tokens' lifecycle:\n${renderProfiles(profiles)}\n\nBottom-up detail: ` +
+      `${profiles.map((p) => path.relative(PROJECT_ROOT, p.processedPath)).join(", ")}\n`,
+  );
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -7,7 +7,7 @@ import type { RegisteredToken } from "../tests/support/serializedProvider";
 import { startPluginSession, type PluginSession } from "../tests/support/pluginSession";
 import * as path from "path";
 import { PROJECT_ROOT } from "../tests/support/providerHost";
-import { startBenchEmulator, type Props } from "./harness";
+import { startBenchEmulator, type Launch, type Props } from "./harness";
 
 /** The plugin-mode floor's executable (see `floors/pluginFloor.ts`). */
 export const FLOOR_PLUGIN_PATH = path.join(PROJECT_ROOT, "bench", "floors", "pulumi-resource-floor");
@@ -26,16 +26,23 @@ export interface PluginBenchEnv {
  * Starts an emulator (loopback, one registry, `faults`) and a plugin configured for it.
  * @param registered - what `RegistryToken` registers in dynamic mode: its inputs are the program's inputs
  * @param executable - the plugin to start: `RegistryToken`'s (the default) or {@link FLOOR_PLUGIN_PATH}
+ * @param launch - the Node and Node options to run the plugin's script with (the profiles, the memory runs)
  */
 export async function startPluginBenchEnv(
   registered: RegisteredToken,
   faults: FaultOptions = {},
   executable?: string,
+  launch: Launch = {},
 ): Promise<PluginBenchEnv> {
   const { emulator, apiToken } = await startBenchEmulator(faults);
   let plugin: PluginSession;
   try {
-    plugin = await startPluginSession({}, executable ? { executable } : {});
+    // Started through a Node of the bench's choosing, the plugin's script runs as its own launcher would run it.
+    const runner =
+      launch.node || launch.nodeArgs?.length
+        ? { runner: [launch.node ?? process.execPath, ...(launch.nodeArgs ?? [])] }
+        : {};
+    plugin = await startPluginSession({}, { ...(executable ? { executable } : {}), ...runner });
     await plugin.configure({ token: apiToken, endpoint: emulator.url });
   } catch (error) {
     await emulator.close();

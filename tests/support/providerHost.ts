@@ -59,6 +59,10 @@ export interface ProviderHostOptions {
   cwd?: string;
   /** The engine address the host is started with (where a provider's warnings go). @default an unreachable one */
   engineAddress?: string;
+  /** The Node binary that runs the host (the bench measures more than one line). @default this process's */
+  node?: string;
+  /** Node options put before the host's script (the bench's profiles pass `--prof`). @default none */
+  nodeArgs?: readonly string[];
 }
 
 /** Spawns the host and connects a client. */
@@ -68,8 +72,12 @@ export async function startProviderHost(options: ProviderHostOptions = {}): Prom
     if (v !== undefined && !k.startsWith("IONOS_")) env[k] = v;
   Object.assign(env, options.env);
   const child = spawn(
-    process.execPath,
-    [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), options.engineAddress ?? "127.0.0.1:1"],
+    options.node ?? process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      require.resolve("@pulumi/pulumi/cmd/dynamic-provider"),
+      options.engineAddress ?? "127.0.0.1:1",
+    ],
     {
       cwd: options.cwd ?? PROJECT_ROOT,
       env,

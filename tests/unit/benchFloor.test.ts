@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
 import { budgetsOf, summarize } from "../../bench/againstFloor";
-import { cpuTimeMs, resetPeakRss, memoryOf } from "../../bench/harness";
-import { peakGrowthPerToken, PHASES, type ScalePhase } from "../../bench/scale";
+import { cpuTimeMs, HEAP_PROBE_ARGS, memoryOf, resetPeakRss, retainedHeapKiB } from "../../bench/harness";
+import { memoryBudgets, PHASES, retainedPerToken, type ScaleData, type ScalePhase } from "../../bench/scale";
 
 /** A phase run with the given wall and CPU time (the rest does not enter the ratios). */
 const phase = (name: ScalePhase["phase"], wallMs: number, cpuMs: number | undefined): ScalePhase => ({
@@ -86,9 +86,75 @@ describe("bench: ratios against the floor and memory growth", () => {
     expect(unjudged.map((b) => b.pass)).to.deep.equal([true]);
   });
 
-  it("reports peak growth per added token in bytes", () => {
-    expect(peakGrowthPerToken({ n: 100, peakKiB: 1000 }, { n: 1000, peakKiB: 1900 })).to.equal(1024);
-    expect(peakGrowthPerToken({ n: 100 }, { n: 1000, peakKiB: 1900 })).to.equal(undefined);
+  it("reports the heap retained per added token in bytes", () => {
+    expect(retainedPerToken({ n: 100, retainedHeapKiB: 1000 }, { n: 1000, retainedHeapKiB: 1900 })).to.equal(
+      1024,
+    );
+    expect(retainedPerToken({ n: 100 }, { n: 1000, retainedHeapKiB: 1900 })).to.equal(undefined);
+  });
+
+  it("judges the retained heap against the floor's growth, and peak RSS as a ratio of the floor's", () => {
+    const memory = (retainedHeapKiB: number, peakKiB: number) => ({
+      startRssKiB: 0,
+      rssKiB: 0,
+      peakKiB,
+      retainedHeapKiB,
+    });
+    const scale = (n: number, ours: [number, number], floor: [number, number]): ScaleData => ({
+      mode: "plugin",
+      node: "v24.22.3",
+      n,
+      latencyMs: 20,
+      concurrency: 16,
+      warmUpTokens: 100,
+      phases: [],
+      memory: memory(...ours),
+      floor: { phases: [], memory: memory(...floor) },
+    });
+    const judged = (ours: [number, number], floor: [number, number]) =>
+      memoryBudgets([scale(100, [10_000, 100_000], [9_000, 90_000]), scale(1000, ours, floor)]).map(
+        (b) => b.pass,
+      );
+    // Ours retains 900 KiB more over 900 tokens (1024 B each), the floor 450 KiB (512 B each): 512 B over it.
+    expect(judged([10_900, 99_000], [9_450, 90_000])).to.deep.equal([true, true]);
+    expect(judged([10_901, 99_000], [9_450, 90_000])).to.deep.equal([false, true]);
+    // Peak RSS: 99 000 KiB vs 90 000 is 1.10×; 99 100 is over.
+    expect(judged([10_000, 99_100], [9_000, 90_000])).to.deep.equal([true, false]);
+    // A run without figures is a missing measurement, never a pass.
+    expect(
+      memoryBudgets([scale(100, [1, 1], [1, 1]), { ...scale(1000, [1, 1], [1, 1]), memory: undefined }]).map(
+        (b) => b.pass,
+      ),
+    ).to.deep.equal([false, false]);
+  });
+
+  it("reads the heap a probed process retains after a full collection, not what it only allocated", async () => {
+    // Two children allocate alike; one keeps about 8 MiB of it.
+    const probed = (keep: boolean) =>
+      spawn(
+        process.execPath,
+        [
+          ...HEAP_PROBE_ARGS,
+          "-e",
+          `(() => {
+             const made = Array.from({ length: 100000 }, (_, i) => "x".repeat(64) + i);
+             globalThis.kept = ${keep ? "made" : "[]"};
+           })();
+           process.stdout.write("ready\\n"); setInterval(() => {}, 1000);`,
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+    const [keeping, dropping] = [probed(true), probed(false)];
+    try {
+      await Promise.all(
+        [keeping, dropping].map((c) => new Promise((resolve) => c.stdout.once("data", resolve))),
+      );
+      const [kept, dropped] = [await retainedHeapKiB(keeping.pid!), await retainedHeapKiB(dropping.pid!)];
+      expect(kept - dropped).to.be.within(6 * 1024, 20 * 1024);
+    } finally {
+      keeping.kill();
+      dropping.kill();
+    }
   });
 
   it("reads this process's CPU time from /proc", () => {
