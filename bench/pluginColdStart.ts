@@ -5,7 +5,9 @@
  * - `sea`: the release's linux-amd64 executable (Node.js inside), unpacked as `pulumi plugin install` unpacks it;
  * - `launcher`: what releases shipped before it, the same bundle run by the `node` on PATH through a launcher
  *   script (kept here as the reference the executable must not be slower than);
- * - `checkout`: this checkout's `bin/` script, the npm package's way (`dist/` and `node_modules`).
+ * - `checkout`: this checkout's `bin/` script, the npm package's way (`dist/` and `node_modules`);
+ * - `floor`: the plugin-mode floor (`floors/pluginFloor.ts`), a node script like `checkout`: what `checkout`
+ *   takes beyond it is our modules' load and first request; the rest is Node.js, grpc-js and the protocol.
  * Also the sizes a user downloads and installs, beside the launcher's (which needed a Node.js besides).
  */
 import { execFileSync } from "child_process";
@@ -20,6 +22,7 @@ import { PLUGIN_EXECUTABLE, writePluginTarball } from "../scripts/release/plugin
 import { writeTarball } from "../scripts/release/tarball";
 import { CHECKOUT_PLUGIN_PATH, startPluginSession } from "../tests/support/pluginSession";
 import { median, nowMs } from "./harness";
+import { FLOOR_PLUGIN_PATH } from "./pluginHarness";
 import { ms, type SectionResult } from "./report";
 
 /** One cold start, each time in ms from the spawn; the peak RSS in bytes after the first Create. */
@@ -31,7 +34,7 @@ export interface PluginColdStartRun {
 }
 
 /** The executables compared. */
-type Which = "sea" | "launcher" | "checkout";
+type Which = "sea" | "launcher" | "checkout" | "floor";
 
 /** Bytes of the linux-amd64 plugin as a user gets it. */
 export interface PluginSizes {
@@ -115,12 +118,15 @@ function peakRss(pid: number): number {
 
 const MB = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
+/** Every executable compared, in the tables' order. */
+const ALL: readonly Which[] = ["sea", "launcher", "checkout", "floor"];
+
 /** Starts each executable `runs` times, rotating which goes first, against one emulator. */
 export async function measurePluginColdStart(runs: number): Promise<SectionResult<PluginColdStartData>> {
   const work = mkdtempSync(path.join(tmpdir(), "ionos-bench-plugin-"));
   const apiToken = `bench-${randomBytes(12).toString("hex")}`;
   const emulator = await startEmulator({ credentials: { token: apiToken }, registries: [{ name: "bench" }] });
-  const measured: Record<Which, PluginColdStartRun[]> = { sea: [], launcher: [], checkout: [] };
+  const measured: Record<Which, PluginColdStartRun[]> = { sea: [], launcher: [], checkout: [], floor: [] };
   let sizes: PluginSizes;
   try {
     const built = await releasePlugins(work);
@@ -129,6 +135,7 @@ export async function measurePluginColdStart(runs: number): Promise<SectionResul
       sea: built.sea,
       launcher: built.launcher,
       checkout: CHECKOUT_PLUGIN_PATH,
+      floor: FLOOR_PLUGIN_PATH,
     };
     const once = async (which: Which): Promise<void> => {
       const spawned = nowMs();
@@ -154,12 +161,11 @@ export async function measurePluginColdStart(runs: number): Promise<SectionResul
         await plugin.close();
       }
     };
-    const all: Which[] = ["sea", "launcher", "checkout"];
     // A warm-up of each (the file cache), then a rotating order so that drift in the load hits all alike.
-    for (const which of all) await once(which);
-    for (const which of all) measured[which].length = 0;
+    for (const which of ALL) await once(which);
+    for (const which of ALL) measured[which].length = 0;
     for (let run = 0; run < runs; run++) {
-      for (let i = 0; i < all.length; i++) await once(all[(run + i) % all.length]);
+      for (let i = 0; i < ALL.length; i++) await once(ALL[(run + i) % ALL.length]);
     }
   } finally {
     await emulator.close();
@@ -182,10 +188,16 @@ export async function measurePluginColdStart(runs: number): Promise<SectionResul
     rows: [
       ...keys.map((key) => ({
         section: "plugin cold start",
-        metric: `${labels[key]}: executable / launcher + node / checkout`,
-        measured: `${show(key, mid("sea", key))} / ${show(key, mid("launcher", key))} / ${show(key, mid("checkout", key))}`,
+        metric: `${labels[key]}: executable / launcher + node / checkout / floor`,
+        measured: ALL.map((which) => show(key, mid(which, key))).join(" / "),
         reference: `${ratio[key].toFixed(2)}× the launcher, median of ${runs} each`,
       })),
+      {
+        section: "plugin cold start",
+        metric: "checkout over the floor at the first Create (our modules' load, client, first request)",
+        measured: ms(mid("checkout", "firstCreateMs") - mid("floor", "firstCreateMs")),
+        reference: `the floor's ${ms(mid("floor", "firstCreateMs"))} is Node.js, grpc-js and the protocol`,
+      },
       {
         section: "plugin cold start",
         metric: "linux-amd64 download / installed: executable vs launcher (+ the node it needs)",

@@ -27,8 +27,9 @@ export const LAYERS = [
   "node-fetch",
   "other packages",
   "node: internals",
-  "native (C++, libraries)",
-  "GC",
+  "no JavaScript caller: GC",
+  "no JavaScript caller: other native",
+  "idle (waiting in epoll)",
 ] as const;
 
 /** One of {@link LAYERS}. */
@@ -38,13 +39,16 @@ export type Layer = (typeof LAYERS)[number];
 export interface ProcessProfile {
   mode: Mode;
   contender: Contender;
+  /** Every tick, idle ones included (the profiler samples on a wall-clock timer). */
   totalTicks: number;
+  /** Ticks spent in garbage collection (also counted in the layers, where V8 was when it collected). */
+  gcTicks: number;
   byLayer: Record<Layer, number>;
   /** The processed profile's path (`node --prof-process` output). */
   processedPath: string;
 }
 
-/** The layer a JavaScript function's location belongs to (from `--prof-process`'s `[JavaScript]` lines). */
+/** The layer of a JavaScript function by the name V8 logs for it (`name /path/file.js:1:2`, `node:…`). */
 export function layerOfLocation(location: string): Layer {
   if (location.includes("/node_modules/@pulumi/pulumi/")) return "@pulumi/pulumi";
   if (location.includes("/node_modules/@grpc/")) return "@grpc/grpc-js";
@@ -57,28 +61,53 @@ export function layerOfLocation(location: string): Layer {
   return "provider";
 }
 
+/** What `node --prof-process --preprocess` writes: code objects, and per tick its stack (leaf first). */
+export interface PreprocessedProfile {
+  code: Array<{ name: string; type: string } | null>;
+  /** `vm`: V8's state (1 = GC); `s`: pairs of code index (-1: unknown) and offset, from the leaf down. */
+  ticks: Array<{ vm: number; s: number[] }>;
+}
+
+/** V8's `StateTag` for a tick taken during garbage collection. */
+const VM_STATE_GC = 1;
+
 /**
- * Ticks by layer from `node --prof-process` text: the `[JavaScript]` entries by their location, `[C++]` and
- * `[Shared libraries]` as native, and the summary's GC line. GC ticks are also counted in the other sections
- * (V8 samples the code that allocated), so GC is reported beside them, not added to the total.
+ * Ticks by layer, each tick counted once for its nearest JavaScript caller outside Node's own JavaScript: a V8
+ * builtin, a stub, native code (a JSON parse, a socket write) or Node's streams and http count for the package
+ * that called them, so "provider" is what the provider's own functions cost with everything they call that is
+ * not another package; "node: internals" is what Node's JavaScript does with no package on the stack (the event
+ * loop's callbacks: sockets, timers). Ticks with no
+ * JavaScript on the stack are GC (V8's state), the event loop's wait (`epoll_pwait`: the profiler samples on a
+ * wall-clock timer, so idle time shows), or other native work (I/O callbacks, threads).
  */
-export function ticksByLayer(processed: string): { total: number; byLayer: Record<Layer, number> } {
+export function ticksByLayer(profile: PreprocessedProfile): {
+  total: number;
+  gc: number;
+  byLayer: Record<Layer, number>;
+} {
   const byLayer = Object.fromEntries(LAYERS.map((layer) => [layer, 0])) as Record<Layer, number>;
-  const total = Number(/Statistical profiling result from .*?\((\d+) ticks/.exec(processed)?.[1] ?? NaN);
-  const sections = processed.split(/\n \[(?=[A-Z])/);
-  for (const section of sections) {
-    const title = /^([A-Za-z ]+)\]:/.exec(section)?.[1];
-    if (title === undefined || !["Shared libraries", "JavaScript", "C++"].includes(title)) continue;
-    for (const line of section.split("\n").slice(2)) {
-      const entry = /^\s+(\d+)\s+[\d.]+%\s+(?:[\d.]+%\s+)?(.*)$/.exec(line);
-      if (!entry) continue;
-      const ticks = Number(entry[1]);
-      const layer: Layer = title === "JavaScript" ? layerOfLocation(entry[2]) : "native (C++, libraries)";
-      byLayer[layer] += ticks;
-    }
+  let gc = 0;
+  for (const tick of profile.ticks) {
+    if (tick.vm === VM_STATE_GC) gc++;
+    byLayer[layerOfTick(profile, tick)]++;
   }
-  byLayer.GC = Number(/^\s+(\d+)\s+[\d.]+%\s+GC\s*$/m.exec(processed)?.[1] ?? 0);
-  return { total, byLayer };
+  return { total: profile.ticks.length, gc, byLayer };
+}
+
+function layerOfTick(profile: PreprocessedProfile, tick: PreprocessedProfile["ticks"][number]): Layer {
+  let nodeInternal = false;
+  for (let i = 0; i < tick.s.length; i += 2) {
+    const code = tick.s[i] >= 0 ? profile.code[tick.s[i]] : null;
+    if (code?.type !== "JS") continue;
+    const layer = layerOfLocation(code.name);
+    // Node's own JavaScript (streams, http, timers) counts for the package that called it.
+    if (layer !== "node: internals") return layer;
+    nodeInternal = true;
+  }
+  if (nodeInternal) return "node: internals";
+  const leaf = tick.s[0] >= 0 ? profile.code[tick.s[0]] : null;
+  if (leaf?.name.startsWith("epoll_pwait")) return "idle (waiting in epoll)";
+  return tick.vm === VM_STATE_GC ? "no JavaScript caller: GC" : "no JavaScript caller: other native";
 }
 
 /** Profiles one contender of one mode over the warm-up and N tokens' lifecycle. */
@@ -98,14 +127,13 @@ async function profileProcess(
   } finally {
     await started.close();
   }
-  const processed = execFileSync(process.execPath, ["--prof-process", log], {
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const processOptions = { encoding: "utf8", maxBuffer: 512 * 1024 * 1024 } as const;
+  const processed = execFileSync(process.execPath, ["--prof-process", log], processOptions);
   const processedPath = log.replace(/\.log$/, ".txt");
   writeFileSync(processedPath, processed);
-  const { total, byLayer } = ticksByLayer(processed);
-  return { mode, contender, totalTicks: total, byLayer, processedPath };
+  const stacks = execFileSync(process.execPath, ["--prof-process", "--preprocess", log], processOptions);
+  const { total, gc, byLayer } = ticksByLayer(JSON.parse(stacks) as PreprocessedProfile);
+  return { mode, contender, totalTicks: total, gcTicks: gc, byLayer, processedPath };
 }
 
 /** The table of ticks by layer, ours beside the floor, one mode per column pair. */
@@ -114,21 +142,13 @@ export function renderProfiles(profiles: readonly ProcessProfile[]): string {
   const find = (mode: Mode, contender: Contender) =>
     profiles.find((p) => p.mode === mode && p.contender === contender);
   const header = ["ticks by layer", ...modes.flatMap((m) => [`${m}: ours`, `${m}: floor`])];
+  const cells = (pick: (p: ProcessProfile) => number) =>
+    modes.flatMap((m) => [find(m, "subject"), find(m, "floor")].map((p) => (p ? String(pick(p)) : "")));
+  const busy = (p: ProcessProfile) => p.totalTicks - p.byLayer["idle (waiting in epoll)"];
   const rows = [
-    ...LAYERS.map((layer) => [
-      layer,
-      ...modes.flatMap((m) => [
-        String(find(m, "subject")?.byLayer[layer] ?? ""),
-        String(find(m, "floor")?.byLayer[layer] ?? ""),
-      ]),
-    ]),
-    [
-      "total (GC included above)",
-      ...modes.flatMap((m) => [
-        String(find(m, "subject")?.totalTicks ?? ""),
-        String(find(m, "floor")?.totalTicks ?? ""),
-      ]),
-    ],
+    ...LAYERS.map((layer) => [layer, ...cells((p) => p.byLayer[layer])]),
+    ["**busy (all but idle)**", ...cells(busy)],
+    ["of which garbage collection", ...cells((p) => p.gcTicks)],
   ];
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
