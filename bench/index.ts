@@ -78,10 +78,11 @@ function ensureNode(version: string): string {
 /** Where the results go. */
 const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
 
-const USAGE = "usage: npm run bench [-- --quick | --profile [N]]";
+const USAGE = "usage: npm run bench [-- --quick | --profile [N] | --what-if-http-request]";
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "--profile") return profile(argv.slice(1));
+  if (argv[0] === "--what-if-http-request" && argv.length === 1) return whatIfHttpRequest();
   const unknown = argv.filter((a) => a !== "--quick");
   if (unknown.length > 0) {
     process.stderr.write(`${USAGE}  (unknown: ${unknown.join(" ")})\n`);
@@ -211,10 +212,38 @@ async function profile(rest: string[]): Promise<number> {
   });
   const profiles = await profileBothModes(registered, n);
   process.stdout.write(
-    `\nV8 ticks (1 ms each) of the provider process over a ${WARM_UP_TOKENS}-token warm-up and N = ${n} ` +
-      `tokens' lifecycle:\n${renderProfiles(profiles)}\n\nBottom-up detail: ` +
+    `\nV8 ticks (1 ms each) of the provider process from its start (start-up included), a ${WARM_UP_TOKENS}-token ` +
+      `warm-up and N = ${n} tokens' lifecycle:\n${renderProfiles(profiles)}\n\nBottom-up detail: ` +
       `${profiles.map((p) => path.relative(PROJECT_ROOT, p.processedPath)).join(", ")}\n`,
   );
+  return 0;
+}
+
+/**
+ * `--what-if-http-request`: the rounds against the floor of both modes with node-fetch replaced by a fetch over
+ * `http.request` (`probes/httpRequestFetch.ts`, preloaded into the processes serving the provider): what
+ * node-fetch costs of ours. Judges nothing; the provider ships with node-fetch.
+ */
+async function whatIfHttpRequest(): Promise<number> {
+  const preload = `--require ${path.join(__dirname, "probes", "httpRequestFetch.js")}`;
+  // The host and the plugins inherit this process's environment; this process has started already.
+  process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" ");
+  const registered = await registerToken("bench", {
+    registryId: "00000000-0000-4000-8000-000000000000",
+    scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+  });
+  const rows: Row[] = [];
+  for (const mode of ["dynamic", "plugin"] as const) {
+    process.stderr.write(`bench: ${mode} against the floor, node-fetch replaced by http.request…\n`);
+    const result = await measureAgainstFloor(registered, mode, {
+      n: PLANS.full.floorTokens,
+      latencyMs: 20,
+      concurrency: 16,
+      judgeRatios: false,
+    });
+    rows.push(...result.rows);
+  }
+  process.stdout.write(`\nnode-fetch replaced by http.request (not what ships):\n${renderTable(rows)}\n`);
   return 0;
 }
 
