@@ -245,7 +245,11 @@ export async function retainedHeapKiB(pid: number, timeoutMs = 15_000): Promise<
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  throw new Error(`process ${pid} reported no heap within ${timeoutMs} ms (started without the heap probe?)`);
+  // Without the probe, SIGUSR2's default action ends the process: say both.
+  throw new Error(
+    `process ${pid} reported no heap within ${timeoutMs} ms: started without HEAP_PROBE_ARGS (then the ` +
+      "signal ended it), or it did not get to run the probe's handler",
+  );
 }
 
 /** The median of a list (NaN when empty). */

@@ -3,7 +3,9 @@
  * emulator in both modes — through Pulumi's own dynamic-provider host, and through the provider plugin over
  * gRPC — prints a table and the two modes side by side, writes `bench/results.json`, and exits non-zero when a
  * budget is missed. `--quick` (for CI) runs the scale sections with N = 100 only and shortens the rate-limit
- * run.
+ * run. Two runs that judge nothing: `--profile [N]` writes V8 tick profiles of both modes and their floors and
+ * counts them by layer (`profile.ts`); `--what-if-http-request` runs the rounds against the floor with node-fetch
+ * replaced by `http.request` (`probes/httpRequestFetch.ts`).
  */
 import { execFileSync } from "child_process";
 import { cpus, loadavg } from "os";
@@ -25,11 +27,10 @@ import {
   type SectionResult,
 } from "./report";
 import { measurePluginRequests, measureRequests } from "./requests";
-import { measureScale, memoryBudgets, type ScaleData } from "./scale";
+import { measureScale, memoryBudgets, WARM_UP_TOKENS, type ScaleData } from "./scale";
 import { measureAgainstFloor } from "./againstFloor";
 import { measureStateSizes } from "./stateSize";
 import { profileBothModes, renderProfiles } from "./profile";
-import { WARM_UP_TOKENS } from "./scale";
 
 /** What a run measures; `--quick` picks the smaller plan. */
 interface Plan {
@@ -212,7 +213,8 @@ async function profile(rest: string[]): Promise<number> {
   });
   const profiles = await profileBothModes(registered, n);
   process.stdout.write(
-    `\nV8 ticks (1 ms each) of the provider process from its start (start-up included), a ${WARM_UP_TOKENS}-token ` +
+    `\nV8 ticks (samples of the profiler, about one per 1–2 ms) of the provider process from its start ` +
+      `(start-up included), a ${WARM_UP_TOKENS}-token ` +
       `warm-up and N = ${n} tokens' lifecycle:\n${renderProfiles(profiles)}\n\nBottom-up detail: ` +
       `${profiles.map((p) => path.relative(PROJECT_ROOT, p.processedPath)).join(", ")}\n`,
   );

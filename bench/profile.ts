@@ -30,6 +30,7 @@ export const LAYERS = [
   "no JavaScript caller: GC",
   "no JavaScript caller: other native",
   "idle (waiting in epoll)",
+  "the profiler's own logging",
 ] as const;
 
 /** One of {@link LAYERS}. */
@@ -68,8 +69,10 @@ export interface PreprocessedProfile {
   ticks: Array<{ vm: number; s: number[] }>;
 }
 
-/** V8's `StateTag` for a tick taken during garbage collection. */
+/** V8's `StateTag`s read here: garbage collection, idle, and the profiler writing its log. */
 const VM_STATE_GC = 1;
+const VM_STATE_IDLE = 8;
+const VM_STATE_LOGGING = 9;
 
 /**
  * Ticks by layer, each tick counted once for its nearest JavaScript caller outside Node's own JavaScript: a V8
@@ -95,6 +98,8 @@ export function ticksByLayer(profile: PreprocessedProfile): {
 }
 
 function layerOfTick(profile: PreprocessedProfile, tick: PreprocessedProfile["ticks"][number]): Layer {
+  if (tick.vm === VM_STATE_LOGGING) return "the profiler's own logging";
+  if (tick.vm === VM_STATE_IDLE) return "idle (waiting in epoll)";
   let nodeInternal = false;
   for (let i = 0; i < tick.s.length; i += 2) {
     const code = tick.s[i] >= 0 ? profile.code[tick.s[i]] : null;
@@ -144,10 +149,12 @@ export function renderProfiles(profiles: readonly ProcessProfile[]): string {
   const header = ["ticks by layer", ...modes.flatMap((m) => [`${m}: ours`, `${m}: floor`])];
   const cells = (pick: (p: ProcessProfile) => number) =>
     modes.flatMap((m) => [find(m, "subject"), find(m, "floor")].map((p) => (p ? String(pick(p)) : "")));
-  const busy = (p: ProcessProfile) => p.totalTicks - p.byLayer["idle (waiting in epoll)"];
+  // The profiler's own logging is no part of either provider's cost.
+  const busy = (p: ProcessProfile) =>
+    p.totalTicks - p.byLayer["idle (waiting in epoll)"] - p.byLayer["the profiler's own logging"];
   const rows = [
     ...LAYERS.map((layer) => [layer, ...cells((p) => p.byLayer[layer])]),
-    ["**busy (all but idle)**", ...cells(busy)],
+    ["**busy (all but idle and the profiler's logging)**", ...cells(busy)],
     ["of which garbage collection", ...cells((p) => p.gcTicks)],
   ];
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;

@@ -72,7 +72,9 @@ export interface ProcessMemory {
   peakKiB: number;
   /** Resident set size at the end. */
   rssKiB: number;
-  /** The heap that survived a full garbage collection at the end (`probes/heapProbe.ts`). */
+  /** The heap that survived a full garbage collection after the warm-up (`probes/heapProbe.ts`). */
+  retainedAfterWarmUpKiB?: number;
+  /** The heap that survived a full garbage collection at the end. */
   retainedHeapKiB?: number;
 }
 
@@ -203,13 +205,20 @@ async function measureFreshProcess<T>(
 ): Promise<{ phases: ScalePhase[]; memory?: ProcessMemory }> {
   await runLifecycle(driver, { ...options, n: WARM_UP_TOKENS });
   const pid = driver.pid;
+  const retainedBefore = pid === undefined ? undefined : await retainedHeapKiB(pid);
   const start = pid === undefined || !resetPeakRss(pid) ? undefined : memoryOf(pid);
   const phases = await runLifecycle(driver, options);
   const end = pid === undefined ? undefined : memoryOf(pid);
   const retained = pid === undefined ? undefined : await retainedHeapKiB(pid);
   const memory =
     start && end
-      ? { startRssKiB: start.rssKiB, peakKiB: end.peakKiB, rssKiB: end.rssKiB, retainedHeapKiB: retained }
+      ? {
+          startRssKiB: start.rssKiB,
+          peakKiB: end.peakKiB,
+          rssKiB: end.rssKiB,
+          retainedAfterWarmUpKiB: retainedBefore,
+          retainedHeapKiB: retained,
+        }
       : undefined;
   return { phases, memory };
 }
@@ -360,9 +369,9 @@ function rowsOf(data: ScaleData): Row[] {
   });
   rows.push({
     section,
-    metric: "heap retained after a full GC, at the end",
-    measured: mib(data.memory?.retainedHeapKiB),
-    reference: `floor ${mib(data.floor?.memory?.retainedHeapKiB)}`,
+    metric: "heap retained after a full GC: after the warm-up → at the end",
+    measured: `${mib(data.memory?.retainedAfterWarmUpKiB)} → ${mib(data.memory?.retainedHeapKiB)}`,
+    reference: `floor ${mib(data.floor?.memory?.retainedAfterWarmUpKiB)} → ${mib(data.floor?.memory?.retainedHeapKiB)}`,
   });
   return rows;
 }
@@ -394,15 +403,29 @@ export const RETAINED_BYTES_PER_TOKEN_OVER_FLOOR = 512;
 /** Peak RSS at the largest N may be at most this multiple of the floor's (same Node, same run). */
 export const PEAK_RSS_RATIO = 1.1;
 
-/** Heap retained per added token between two scale runs (bytes), or undefined without figures. */
+/**
+ * Heap retained per added token between two scale runs (bytes), or undefined without figures: what each run's N
+ * tokens left in its process (the retained heap at the end less after the warm-up, so that what differs between
+ * two processes' start-ups cancels out), the larger run's less the smaller's, per token of difference.
+ */
 export function retainedPerToken(
-  small: { n: number; retainedHeapKiB?: number },
-  large: { n: number; retainedHeapKiB?: number },
+  small: { n: number; retainedAfterWarmUpKiB?: number; retainedHeapKiB?: number },
+  large: { n: number; retainedAfterWarmUpKiB?: number; retainedHeapKiB?: number },
 ): number | undefined {
-  if (small.retainedHeapKiB === undefined || large.retainedHeapKiB === undefined || large.n <= small.n)
-    return undefined;
-  return ((large.retainedHeapKiB - small.retainedHeapKiB) * 1024) / (large.n - small.n);
+  const growth = (run: typeof small) =>
+    run.retainedHeapKiB === undefined || run.retainedAfterWarmUpKiB === undefined
+      ? undefined
+      : run.retainedHeapKiB - run.retainedAfterWarmUpKiB;
+  const [from, to] = [growth(small), growth(large)];
+  if (from === undefined || to === undefined || large.n <= small.n) return undefined;
+  return ((to - from) * 1024) / (large.n - small.n);
 }
+
+/** What a run's tokens left in the retained heap, in KiB. */
+const growthText = (memory: ProcessMemory | undefined): string =>
+  memory?.retainedHeapKiB === undefined || memory.retainedAfterWarmUpKiB === undefined
+    ? "n/a"
+    : `${(memory.retainedHeapKiB - memory.retainedAfterWarmUpKiB).toFixed(0)} KiB`;
 
 /**
  * The memory budgets of one mode on one Node, from its scale runs (smallest and largest N): the heap
@@ -430,9 +453,9 @@ export function memoryBudgets(runs: readonly ScaleData[]): Budget[] {
     {
       name: `${section}: heap retained per token after a full GC, N = ${small.n} → ${large.n}, over the floor's`,
       measured:
-        `${bytes(over)} (ours ${bytes(ours)}: ${mib(small.memory?.retainedHeapKiB)} → ` +
-        `${mib(large.memory?.retainedHeapKiB)}; floor ${bytes(floor)}: ` +
-        `${mib(small.floor?.memory?.retainedHeapKiB)} → ${mib(large.floor?.memory?.retainedHeapKiB)})`,
+        `${bytes(over)} (ours ${bytes(ours)}, floor ${bytes(floor)}; what N tokens left after the warm-up: ` +
+        `ours ${growthText(small.memory)} at N = ${small.n}, ${growthText(large.memory)} at ${large.n}; ` +
+        `floor ${growthText(small.floor?.memory)}, ${growthText(large.floor?.memory)})`,
       limit: `≤ ${RETAINED_BYTES_PER_TOKEN_OVER_FLOOR} B`,
       pass: over !== undefined && over <= RETAINED_BYTES_PER_TOKEN_OVER_FLOOR,
     },

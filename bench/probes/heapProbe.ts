@@ -21,6 +21,8 @@ export interface HeapReport {
 const collect = (globalThis as { gc?: () => void }).gc;
 if (require.main !== module && collect) {
   process.on("SIGUSR2", () => {
+    // Twice: a collection may free objects whose finalizers free more.
+    collect();
     collect();
     const report: HeapReport = { heapUsedBytes: process.memoryUsage().heapUsed };
     writeFileSync(heapReportPath(process.pid), JSON.stringify(report));

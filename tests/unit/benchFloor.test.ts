@@ -86,19 +86,22 @@ describe("bench: ratios against the floor and memory growth", () => {
     expect(unjudged.map((b) => b.pass)).to.deep.equal([true]);
   });
 
-  it("reports the heap retained per added token in bytes", () => {
-    expect(retainedPerToken({ n: 100, retainedHeapKiB: 1000 }, { n: 1000, retainedHeapKiB: 1900 })).to.equal(
-      1024,
-    );
-    expect(retainedPerToken({ n: 100 }, { n: 1000, retainedHeapKiB: 1900 })).to.equal(undefined);
+  it("reports the heap retained per added token in bytes, from what each run left in its own process", () => {
+    // The larger run's process started 1000 KiB heavier: only what the tokens left after the warm-up counts.
+    const small = { n: 100, retainedAfterWarmUpKiB: 5000, retainedHeapKiB: 5100 };
+    const large = { n: 1000, retainedAfterWarmUpKiB: 6000, retainedHeapKiB: 7000 };
+    expect(retainedPerToken(small, large)).to.equal(1024);
+    expect(retainedPerToken({ n: 100, retainedHeapKiB: 5100 }, large)).to.equal(undefined);
   });
 
   it("judges the retained heap against the floor's growth, and peak RSS as a ratio of the floor's", () => {
-    const memory = (retainedHeapKiB: number, peakKiB: number) => ({
+    /** A process's memory: what its tokens left in the retained heap (KiB) over a 10 000 KiB start, and its peak. */
+    const memory = (left: number, peakKiB: number) => ({
       startRssKiB: 0,
       rssKiB: 0,
       peakKiB,
-      retainedHeapKiB,
+      retainedAfterWarmUpKiB: 10_000,
+      retainedHeapKiB: 10_000 + left,
     });
     const scale = (n: number, ours: [number, number], floor: [number, number]): ScaleData => ({
       mode: "plugin",
@@ -112,14 +115,12 @@ describe("bench: ratios against the floor and memory growth", () => {
       floor: { phases: [], memory: memory(...floor) },
     });
     const judged = (ours: [number, number], floor: [number, number]) =>
-      memoryBudgets([scale(100, [10_000, 100_000], [9_000, 90_000]), scale(1000, ours, floor)]).map(
-        (b) => b.pass,
-      );
-    // Ours retains 900 KiB more over 900 tokens (1024 B each), the floor 450 KiB (512 B each): 512 B over it.
-    expect(judged([10_900, 99_000], [9_450, 90_000])).to.deep.equal([true, true]);
-    expect(judged([10_901, 99_000], [9_450, 90_000])).to.deep.equal([false, true]);
+      memoryBudgets([scale(100, [100, 100_000], [50, 90_000]), scale(1000, ours, floor)]).map((b) => b.pass);
+    // Ours keeps 900 KiB more over 900 more tokens (1024 B each), the floor 450 KiB (512 B each): 512 B over it.
+    expect(judged([1000, 99_000], [500, 90_000])).to.deep.equal([true, true]);
+    expect(judged([1001, 99_000], [500, 90_000])).to.deep.equal([false, true]);
     // Peak RSS: 99 000 KiB vs 90 000 is 1.10×; 99 100 is over.
-    expect(judged([10_000, 99_100], [9_000, 90_000])).to.deep.equal([true, false]);
+    expect(judged([100, 99_100], [50, 90_000])).to.deep.equal([true, false]);
     // A run without figures is a missing measurement, never a pass.
     expect(
       memoryBudgets([scale(100, [1, 1], [1, 1]), { ...scale(1000, [1, 1], [1, 1]), memory: undefined }]).map(

@@ -44,10 +44,11 @@ describe("bench --profile: ticks by layer", () => {
         tick(1, 0), // GC with no JavaScript on the stack
         tick(1, 2, 3), // GC while ours ran: ours, and counted as GC too
         tick(6, -1), // unknown native
+        tick(9, 3), // the profiler writing its log: neither provider's cost
       ],
     };
     const { total, gc, byLayer } = ticksByLayer(profile);
-    expect(total).to.equal(7);
+    expect(total).to.equal(8);
     expect(gc).to.equal(2);
     expect(byLayer).to.include({
       provider: 2,
@@ -56,10 +57,11 @@ describe("bench --profile: ticks by layer", () => {
       "idle (waiting in epoll)": 1,
       "no JavaScript caller: GC": 1,
       "no JavaScript caller: other native": 1,
+      "the profiler's own logging": 1,
     });
     const table = renderProfiles([
       { mode: "plugin", contender: "subject", totalTicks: total, gcTicks: gc, byLayer, processedPath: "" },
     ]);
-    expect(table).to.include("| **busy (all but idle)** | 6 |");
+    expect(table).to.include("| **busy (all but idle and the profiler's logging)** | 6 |");
   });
 });

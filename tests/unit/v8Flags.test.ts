@@ -24,12 +24,13 @@ function largestYoungGeneration(setup: string): number {
       if (kept.length > 20000) kept = [];
       if (i % 1000 === 0) largest = Math.max(largest, size());
     }
-    process.stdout.write(String(largest));
+    process.stdout.write("\\n" + String(largest));
     process.exit(0);
     })();`;
   const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
   expect(child.status, child.stderr).to.equal(0);
-  return Number(child.stdout);
+  // The last line: a plugin prints its port first.
+  return Number(child.stdout.trim().split("\n").pop());
 }
 
 describe("V8 flags: neither mode sizes the heap of the process it runs in", function () {
@@ -49,11 +50,17 @@ describe("V8 flags: neither mode sizes the heap of the process it runs in", func
     const afterConfigure = largestYoungGeneration(`
       const { RegistryTokenProvider } = require(${JSON.stringify(DYNAMIC_PROVIDER)});
       await new RegistryTokenProvider().configure({ config: { get: () => undefined, require: () => "" } });`);
-    expect(afterConfigure).to.be.at.least(held * 2);
+    expect(afterConfigure).to.be.at.least(untouched * 0.75);
   });
 
   it("the plugin leaves V8's heap sizing as it is (the bench judges its memory against the floor's)", () => {
-    const afterStartUp = largestYoungGeneration(`require(${JSON.stringify(PLUGIN_MAIN)});`);
-    expect(afterStartUp).to.be.at.least(held * 2);
+    // Started as its bin/ starts it, and given the time to bind its port: a flag set at start-up or once serving
+    // shows. Its Configure handler calls the same runtime.configure as the dynamic provider (the test above).
+    const afterStartUp = largestYoungGeneration(`
+      require(${JSON.stringify(PLUGIN_MAIN)});
+      await new Promise((resolve) => setTimeout(resolve, 500));`);
+    // Against V8's own growth, not the held size: the plugin's modules grow the young generation while they
+    // load, so a flag set after them holds it at about a third of V8's own (measured), not at the start size.
+    expect(afterStartUp).to.be.at.least(untouched * 0.75);
   });
 });
