@@ -8,6 +8,7 @@
  * replaced by `http.request` (`probes/httpRequestFetch.ts`).
  */
 import { execFileSync } from "child_process";
+import { readFileSync } from "fs";
 import { cpus, loadavg } from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../tests/support/providerHost";
@@ -62,10 +63,20 @@ const PLANS: Record<Plan["mode"], Plan> = {
     scaleSizes: [100, 1000],
     floorTokens: 1000,
     rateLimit: { requestsPerSecond: 20, operations: 300 },
-    // The LTS line CI runs besides its main one (.ci/run's OTHER_NODES); its binary from scripts/ensure-node.sh.
-    otherNodes: ["22.23.5"],
+    otherNodes: [ciOtherNodes()[0]],
   },
 };
+
+/**
+ * The Node lines CI runs besides its main one (.ci/run's `OTHER_NODES`, e.g. 22.23.5): the memory budgets hold
+ * on the first of them too, whose binary scripts/ensure-node.sh provides.
+ */
+function ciOtherNodes(): string[] {
+  const ci = readFileSync(path.join(PROJECT_ROOT, ".ci", "run"), "utf8");
+  const list = /^OTHER_NODES=\(([^)]*)\)$/m.exec(ci)?.[1].trim().split(/\s+/);
+  if (!list?.length) throw new Error(".ci/run names no OTHER_NODES");
+  return list;
+}
 
 /** The bin folder of Node `version` (scripts/ensure-node.sh fetches it into its cache the first time). */
 function ensureNode(version: string): string {

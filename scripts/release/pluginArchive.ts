@@ -46,7 +46,7 @@ export async function writePluginTarball(
   const staging = path.join(workDir, `${target.os}-${target.arch}`);
   mkdirSync(staging, { recursive: true });
   const executable = seaFileName(PLUGIN_EXECUTABLE, target);
-  buildSeaExecutable(target, bundle, workDir, path.join(staging, executable));
+  await buildSeaExecutable(target, bundle, workDir, path.join(staging, executable));
   const out = path.join(outDir, pluginTarballName(version, target));
   await writeTarball(out, staging, [executable]);
   return out;

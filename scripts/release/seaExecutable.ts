@@ -8,7 +8,7 @@
  * (the blob records the main script's path), symbols stripped by `llvm-strip` (ELF and Mach-O; the Windows
  * binary carries none), and macOS executables signed ad hoc by {@link adhocSign}.
  */
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../pulumiCli";
@@ -57,7 +57,7 @@ function builderNode(): string {
 let llvmStrip: string | undefined;
 
 /** `llvm-strip`: Debian's GNU strip reads ELF only; LLVM's reads Mach-O too (scripts/ensure-release-tools.sh). */
-function strip(binary: string): void {
+async function strip(binary: string): Promise<void> {
   llvmStrip ??= execFileSync("bash", [path.join(REPO_ROOT, "scripts/ensure-release-tools.sh")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
@@ -65,7 +65,23 @@ function strip(binary: string): void {
     .trim()
     .split("\n")
     .pop() as string;
-  execFileSync(llvmStrip, ["--strip-all", binary], { stdio: ["ignore", "ignore", "inherit"] });
+  await run(llvmStrip, ["--strip-all", binary], {});
+}
+
+/**
+ * Runs a tool without blocking this process (the release builds two platforms at a time); rejects on a non-zero
+ * exit with what it printed to stderr.
+ */
+function run(command: string, args: string[], options: { cwd?: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}: ${stderr}`)),
+    );
+  });
 }
 
 /**
@@ -86,14 +102,20 @@ export function seaFileName(executable: string, target: PluginTarget): string {
 
 /**
  * Builds the executable of `target` from `bundle` (the text of `bundlePlugin`'s plugin.js) in `workDir` and
- * writes it to `output` (mode 0755).
+ * writes it to `output` (mode 0755). Its files in `workDir` are named by the target, so that builds of several
+ * targets may share the folder and run at once.
  */
-export function buildSeaExecutable(target: PluginTarget, bundle: string, workDir: string, output: string): void {
+export async function buildSeaExecutable(
+  target: PluginTarget,
+  bundle: string,
+  workDir: string,
+  output: string,
+): Promise<void> {
   const name = `${target.os}-${target.arch}`;
   const base = `node-${name}`;
   copyFileSync(targetNodeBinary(target.os, target.arch), path.join(workDir, base));
   chmodSync(path.join(workDir, base), 0o755);
-  if (target.os !== "windows") strip(path.join(workDir, base));
+  if (target.os !== "windows") await strip(path.join(workDir, base));
   const main = `main-${name}.js`;
   // node-fetch's dependencies use deprecated Node.js APIs (punycode, url.parse). Node.js hides those warnings
   // for code under node_modules, where the npm package runs them; from a bundle every user would see them.
@@ -119,10 +141,7 @@ export function buildSeaExecutable(target: PluginTarget, bundle: string, workDir
   // every build. The flag is not part of the cache's flag hash (the executable accepts the cache: the release
   // test reads its stderr) and not baked into the executable (its own V8 seeds itself as usual).
   const flags = withCodeCache ? ["--random-seed=1"] : [];
-  execFileSync(builderNode(), [...flags, "--build-sea", config], {
-    cwd: workDir,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  await run(builderNode(), [...flags, "--build-sea", config], { cwd: workDir });
   const executable = readFileSync(path.join(workDir, built));
   writeFileSync(output, signedFor(target, executable));
   chmodSync(output, 0o755);
