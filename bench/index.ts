@@ -87,6 +87,14 @@ function ensureNode(version: string): string {
   return output.trim().split("\n").pop() ?? "";
 }
 
+/** `RegistryToken` as the bench registers it: one pull scope, a placeholder registry (each section sets its own). */
+function registerBenchToken(): ReturnType<typeof registerToken> {
+  return registerToken("bench", {
+    registryId: "00000000-0000-4000-8000-000000000000",
+    scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+  });
+}
+
 /** Where the results go. */
 const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
 
@@ -123,10 +131,7 @@ async function main(argv: string[]): Promise<number> {
     }
   };
 
-  const registered = await registerToken("bench", {
-    registryId: "00000000-0000-4000-8000-000000000000",
-    scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
-  });
+  const registered = await registerBenchToken();
   const requests = await run("requests", () => measureRequests(registered));
   const pluginRequests = await run("pluginRequests", () => measurePluginRequests(registered));
   if (requests) await run("providerSize", () => measureProviderSize(registered, requests.sample));
@@ -218,10 +223,7 @@ async function profile(rest: string[]): Promise<number> {
     process.stderr.write(`${USAGE}  (N must be a positive integer)\n`);
     return 2;
   }
-  const registered = await registerToken("bench", {
-    registryId: "00000000-0000-4000-8000-000000000000",
-    scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
-  });
+  const registered = await registerBenchToken();
   const profiles = await profileBothModes(registered, n);
   process.stdout.write(
     `\nV8 ticks (samples of the profiler, about one per 1–2 ms) of the provider process from its start ` +
@@ -241,10 +243,7 @@ async function whatIfHttpRequest(): Promise<number> {
   const preload = `--require ${path.join(__dirname, "probes", "httpRequestFetch.js")}`;
   // The host and the plugins inherit this process's environment; this process has started already.
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" ");
-  const registered = await registerToken("bench", {
-    registryId: "00000000-0000-4000-8000-000000000000",
-    scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
-  });
+  const registered = await registerBenchToken();
   const rows: Row[] = [];
   for (const mode of ["dynamic", "plugin"] as const) {
     process.stderr.write(`bench: ${mode} against the floor, node-fetch replaced by http.request…\n`);

@@ -21,7 +21,7 @@ import { bundlePlugin } from "../scripts/release/bundle";
 import { PLUGIN_EXECUTABLE, writePluginTarball } from "../scripts/release/pluginArchive";
 import { writeTarball } from "../scripts/release/tarball";
 import { CHECKOUT_PLUGIN_PATH, startPluginSession } from "../tests/support/pluginSession";
-import { median, nowMs } from "./harness";
+import { median, memoryOf, nowMs } from "./harness";
 import { FLOOR_PLUGIN_PATH } from "./pluginHarness";
 import { ms, type SectionResult } from "./report";
 
@@ -108,13 +108,8 @@ async function releasePlugins(dir: string): Promise<{ sea: string; launcher: str
   };
 }
 
-/** The process's peak resident set (Linux: VmHWM), in bytes. */
-function peakRss(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("VmHWM:"));
-  return Number(/(\d+)/.exec(line ?? "")?.[1] ?? NaN) * 1024;
-}
+/** The process's peak resident set (Linux: VmHWM, read by the harness), in bytes. */
+const peakRss = (pid: number): number => (memoryOf(pid)?.peakKiB ?? NaN) * 1024;
 
 const MB = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
