@@ -100,13 +100,13 @@ export function compareModes(input: ComparisonInput): ComparisonRow[] {
       plugin: totals(plugin),
     });
     const rss = (data: ScaleData | undefined): string =>
-      data?.hostPeakRssKiB === undefined ? MISSING : `${(data.hostPeakRssKiB / 1024).toFixed(1)} MiB`;
+      data?.memory?.peakKiB === undefined ? MISSING : `${(data.memory.peakKiB / 1024).toFixed(1)} MiB`;
     rows.push({
       metric: `N=${n} peak RSS (host | plugin process)`,
       dynamic: rss(dynamic),
       plugin: rss(plugin),
-      ...(dynamic?.hostPeakRssKiB && plugin?.hostPeakRssKiB
-        ? { ratio: plugin.hostPeakRssKiB / dynamic.hostPeakRssKiB }
+      ...(dynamic?.memory?.peakKiB && plugin?.memory?.peakKiB
+        ? { ratio: plugin.memory.peakKiB / dynamic.memory.peakKiB }
         : {}),
     });
   }

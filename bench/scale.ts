@@ -89,11 +89,7 @@ export interface ScaleData {
   warmUpTokens: number;
   /** `RegistryToken`'s phases. */
   phases: ScalePhase[];
-  /** Peak resident set size (VmHWM) of the process serving `RegistryToken` over the measured phases, KiB. */
-  hostPeakRssKiB?: number;
-  /** Resident set size of that process at the end, KiB. */
-  hostRssKiB?: number;
-  /** That process's memory in full. */
+  /** The memory of the process serving `RegistryToken` over the measured phases. */
   memory?: ProcessMemory;
   /** The same phases through the floor, in a fresh process of its own. */
   floor?: { phases: ScalePhase[]; memory?: ProcessMemory };
@@ -190,8 +186,6 @@ export async function measureScale(
     concurrency,
     warmUpTokens: WARM_UP_TOKENS,
     phases: subject.phases,
-    hostPeakRssKiB: subject.memory?.peakKiB,
-    hostRssKiB: subject.memory?.rssKiB,
     memory: subject.memory,
     floor: runs.floor,
   };

@@ -8,9 +8,10 @@
  * (the blob records the main script's path), symbols stripped by `llvm-strip` (ELF and Mach-O; the Windows
  * binary carries none), and macOS executables signed ad hoc by {@link adhocSign}.
  */
-import { execFileSync, spawn } from "child_process";
+import { execFileSync } from "child_process";
 import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
+import { runCommand } from "../projectSandbox";
 import { REPO_ROOT } from "../pulumiCli";
 import { adhocSign } from "./machoAdhocSign";
 import { removeAuthenticode } from "./peUnsign";
@@ -56,6 +57,18 @@ function builderNode(): string {
 
 let llvmStrip: string | undefined;
 
+/**
+ * Runs a tool without blocking this process (the release builds two platforms at a time), with this process's
+ * environment; rejects on a non-zero exit with what it printed.
+ */
+function runTool(command: string, args: string[], cwd = REPO_ROOT): Promise<unknown> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string
+  >;
+  return runCommand(command, args, { cwd, env });
+}
+
 /** `llvm-strip`: Debian's GNU strip reads ELF only; LLVM's reads Mach-O too (scripts/ensure-release-tools.sh). */
 async function strip(binary: string): Promise<void> {
   llvmStrip ??= execFileSync("bash", [path.join(REPO_ROOT, "scripts/ensure-release-tools.sh")], {
@@ -65,24 +78,9 @@ async function strip(binary: string): Promise<void> {
     .trim()
     .split("\n")
     .pop() as string;
-  await run(llvmStrip, ["--strip-all", binary], {});
+  await runTool(llvmStrip, ["--strip-all", binary]);
 }
 
-/**
- * Runs a tool without blocking this process (the release builds two platforms at a time); rejects on a non-zero
- * exit with what it printed to stderr.
- */
-function run(command: string, args: string[], options: { cwd?: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}: ${stderr}`)),
-    );
-  });
-}
 
 /**
  * What injection left of the platform's signature, settled: Apple silicon runs no unsigned code, so macOS
@@ -141,7 +139,7 @@ export async function buildSeaExecutable(
   // every build. The flag is not part of the cache's flag hash (the executable accepts the cache: the release
   // test reads its stderr) and not baked into the executable (its own V8 seeds itself as usual).
   const flags = withCodeCache ? ["--random-seed=1"] : [];
-  await run(builderNode(), [...flags, "--build-sea", config], { cwd: workDir });
+  await runTool(builderNode(), [...flags, "--build-sea", config], workDir);
   const executable = readFileSync(path.join(workDir, built));
   writeFileSync(output, signedFor(target, executable));
   chmodSync(output, 0o755);
