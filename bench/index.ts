@@ -31,6 +31,7 @@ import { measurePluginRequests, measureRequests } from "./requests";
 import { measureScale, memoryBudgets, WARM_UP_TOKENS, type ScaleData } from "./scale";
 import { measureAgainstFloor } from "./againstFloor";
 import { measureStateSizes } from "./stateSize";
+import { measureBigStack } from "./bigStack";
 import { profileBothModes, renderProfiles } from "./profile";
 
 /** What a run measures; `--quick` picks the smaller plan. */
@@ -46,6 +47,8 @@ interface Plan {
    * Node): V8's heap sizing differs between lines, and the budgets must hold on each one users run.
    */
   otherNodes: string[];
+  /** Whether to run the big stacks through the real CLI (`bigStack.ts`, about 10 minutes). */
+  bigStack: boolean;
 }
 
 const PLANS: Record<Plan["mode"], Plan> = {
@@ -56,6 +59,7 @@ const PLANS: Record<Plan["mode"], Plan> = {
     floorTokens: 400,
     rateLimit: { requestsPerSecond: 20, operations: 100 },
     otherNodes: [],
+    bigStack: false,
   },
   full: {
     mode: "full",
@@ -64,6 +68,7 @@ const PLANS: Record<Plan["mode"], Plan> = {
     floorTokens: 1000,
     rateLimit: { requestsPerSecond: 20, operations: 300 },
     otherNodes: [ciOtherNodes()[0]],
+    bigStack: true,
   },
 };
 
@@ -180,6 +185,9 @@ async function main(argv: string[]): Promise<number> {
       }),
     );
   await run("rateLimit", () => measureRateLimit(registered, { ...plan.rateLimit, concurrency: 16 }));
+  if (plan.bigStack)
+    for (const mode of ["dynamic", "plugin"] as const)
+      await run(`${mode}BigStack`, () => measureBigStack(mode));
   const comparison = compareModes({
     requests: { dynamic: requests?.counts, plugin: pluginRequests?.counts },
     state,

@@ -14,6 +14,28 @@ import { floorApi, type FloorApi } from "./floorApi";
 
 type Props = Record<string, unknown>;
 
+/**
+ * The floor's package schema, so that a Pulumi YAML program can declare `floor:index:Token` resources (the
+ * big-stack section runs one through the real CLI): the inputs a program gives `RegistryToken`, nothing more.
+ */
+const FLOOR_SCHEMA = {
+  name: "floor",
+  version: "0.0.0",
+  config: { variables: { endpoint: { type: "string" }, token: { type: "string", secret: true } } },
+  resources: {
+    "floor:index:Token": {
+      type: "object",
+      inputProperties: {
+        registryId: { type: "string" },
+        scopes: { type: "array", items: { $ref: "pulumi.json#/Any" } },
+        status: { type: "string" },
+      },
+      requiredInputs: ["registryId"],
+      properties: { tokenId: { type: "string" }, password: { type: "string", secret: true } },
+    },
+  },
+};
+
 let api: FloorApi | undefined;
 
 const plain = (struct: Struct | undefined): Props => (struct?.toJavaScript() ?? {}) as Props;
@@ -36,9 +58,12 @@ function unary<Req, Res>(handler: (request: Req) => Promise<Res>): grpc.handleUn
 
 const implementation = {
   getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion("0.0.0")),
+  getSchema: unary(async () => new provproto.GetSchemaResponse().setSchema(JSON.stringify(FLOOR_SCHEMA))),
   configure: unary(async (request: provproto.ConfigureRequest) => {
     const variables = request.getVariablesMap();
-    const setting = (name: string) => variables.get(`ionos-registry-token:config:${name}`) ?? "";
+    // Driven over gRPC by the bench as `RegistryToken`'s plugin is (its keys), or by the CLI as package `floor`.
+    const setting = (name: string) =>
+      variables.get(`ionos-registry-token:config:${name}`) ?? variables.get(`floor:config:${name}`) ?? "";
     api = floorApi(setting("endpoint"), setting("token"));
     return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
   }),

@@ -30,6 +30,8 @@ export interface PluginPaths {
   providerDir: string;
   /** The folder holding Pulumi YAML's language host. */
   yamlHostDir: string;
+  /** More provider plugins the program uses, by package name and folder (the bench's floor plugin). */
+  otherProviders?: Array<{ name: string; dir: string }>;
 }
 
 /**
@@ -47,6 +49,7 @@ export function pluginProjectFile(project: string, paths: PluginPaths): string {
     "  providers:",
     "    - name: ionos-registry-token",
     `      path: ${paths.providerDir}`,
+    ...(paths.otherProviders ?? []).flatMap((p) => [`    - name: ${p.name}`, `      path: ${p.dir}`]),
     "",
   ].join("\n");
 }

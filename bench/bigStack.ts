@@ -1,0 +1,266 @@
+/**
+ * Section 7: big stacks through the real CLI — what a user with many tokens waits for: the program, the engine,
+ * the host or plugin and the provider together. Per mode, one project declares `count` resources of either
+ * contender: `RegistryToken`, or the mode's floor — in dynamic mode a minimal dynamic resource from the same
+ * program (the bench's dynamic floor, one request per create and delete, the same inputs), in plugin mode the
+ * bench's floor plugin declared from the same Pulumi YAML program. Each round runs, per contender (alternating
+ * which goes first), `pulumi preview`, then `pulumi up` and `pulumi destroy` against the emulator, at N = 1 and
+ * N = {@link BIG_STACK_N}; what a command costs per added resource is (T(N) − T(1)) ÷ (N − 1). The budgets judge
+ * the median over the rounds of ours ÷ the floor's.
+ */
+import { randomBytes } from "crypto";
+import { writeFileSync } from "fs";
+import * as path from "path";
+import { startEmulator, type RunningEmulator } from "../emulator";
+import { createModeProject, initStack, type Mode, type ModeProject } from "../tests/support/modeProject";
+import { yamlLanguageHostDir } from "../tests/support/generatedSdk";
+import { PLUGIN_BIN_DIR } from "../tests/support/pluginUnderTest";
+import { requirePulumi } from "../tests/support/pulumiCli";
+import { median, nowMs } from "./harness";
+import { FLOOR_PLUGIN_PATH } from "./pluginHarness";
+import { ms, type Budget, type Row, type SectionResult } from "./report";
+import type { Contender } from "./scale";
+
+/** The big stack's size (issue 34). */
+export const BIG_STACK_N = 300;
+/** Per added resource, ours may take at most this multiple of the floor's (median of the rounds). */
+export const BIG_STACK_BUDGET_RATIO = 1.15;
+/** Measured rounds after a warm-up. */
+export const BIG_STACK_ROUNDS = 3;
+
+/** What a round times: a preview, and an up followed by a destroy. */
+export type BigStackCommand = "preview" | "up + destroy";
+
+/** One contender's times in one round, ms, by command and N. */
+export interface BigStackTimes {
+  round: number;
+  contender: Contender;
+  preview: { small: number; large: number };
+  upDestroy: { small: number; large: number };
+}
+
+/** Per command: ours and the floor's ms per added resource in each round, their ratios, and the median. */
+export interface BigStackCommandResult {
+  command: BigStackCommand;
+  perResourceMs: { subject: number[]; floor: number[] };
+  ratios: number[];
+  ratio: number;
+}
+
+/** Raw figures of one mode. */
+export interface BigStackData {
+  mode: Mode;
+  n: number;
+  rounds: number;
+  commands: BigStackCommandResult[];
+  raw: BigStackTimes[];
+}
+
+const SCOPES = [{ name: "*", type: "repository", actions: ["pull"] }];
+
+/**
+ * The dynamic-mode program: `count` resources of the contender the stack config names. The floor is the bench's
+ * dynamic floor provider, required by path from this checkout (a plain object; the program's own
+ * `@pulumi/pulumi` makes the resources).
+ */
+function dynamicProgram(): string {
+  const floorModule = path.join(__dirname, "floors", "dynamicFloorProvider.js");
+  return `import * as pulumi from "@pulumi/pulumi";
+import { RegistryToken } from "ionos-registry-token";
+
+const config = new pulumi.Config();
+const count = config.requireNumber("count");
+const registryId = config.require("registryId");
+const scopes = ${JSON.stringify(SCOPES)};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { floorProvider } = require(${JSON.stringify(floorModule)});
+
+for (let i = 0; i < count; i++) {
+  if (config.require("contender") === "floor")
+    new pulumi.dynamic.Resource(floorProvider, \`t\${i}\`, { registryId, scopes, defaultNamePrefix: \`t\${i}\` });
+  else new RegistryToken(\`t\${i}\`, { registryId, scopes });
+}
+`;
+}
+
+/** The plugin-mode program (Pulumi YAML has no loops): `count` resources of `type`, written out. */
+function yamlProgram(type: string, count: number): string {
+  const lines = ["config:", "  registryId:", "    type: string", "resources:"];
+  for (let i = 0; i < count; i++)
+    lines.push(
+      `  t${i}:`,
+      `    type: ${type}`,
+      "    properties:",
+      "      registryId: ${registryId}",
+      `      scopes: ${JSON.stringify(SCOPES)}`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
+const RESOURCE_TYPE: Record<Contender, string> = {
+  subject: "ionos-registry-token:index:RegistryToken",
+  floor: "floor:index:Token",
+};
+
+/** One mode's projects (one per contender: a stack each) against one emulator. */
+interface Stacks {
+  /** Sets N for `contender`'s stack. */
+  size(contender: Contender, n: number): Promise<void>;
+  pulumi(contender: Contender, args: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startStacks(mode: Mode, emulator: RunningEmulator, apiToken: string): Promise<Stacks> {
+  const registryId = emulator.registries[0].id;
+  const settings = { endpoint: emulator.url, apiToken };
+  const projects: Partial<Record<Contender, ModeProject>> = {};
+  const close = async () => {
+    for (const project of Object.values(projects)) project?.dispose();
+  };
+  try {
+    for (const contender of ["subject", "floor"] as const) {
+      const project = await createModeProject({
+        mode,
+        project: `big-${contender}`,
+        passphrase: "bench",
+        program: mode === "dynamic" ? dynamicProgram() : yamlProgram(RESOURCE_TYPE[contender], 1),
+        plugins: {
+          providerDir: PLUGIN_BIN_DIR,
+          yamlHostDir: yamlLanguageHostDir(),
+          ...(contender === "floor"
+            ? { otherProviders: [{ name: "floor", dir: path.dirname(FLOOR_PLUGIN_PATH) }] }
+            : {}),
+        },
+      });
+      projects[contender] = project;
+      const config: Record<string, string> = { registryId };
+      if (mode === "dynamic") Object.assign(config, { contender, count: "1" });
+      await initStack(project, mode, settings, config);
+      if (mode === "plugin" && contender === "floor") {
+        // The floor plugin's own settings (package `floor`).
+        await project.pulumi(["config", "set", "floor:endpoint", emulator.url]);
+        await project.pulumi(["config", "set", "--secret", "floor:token"], { input: apiToken });
+      }
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const projectOf = (contender: Contender) => projects[contender]!;
+  return {
+    async size(contender, n) {
+      const project = projectOf(contender);
+      if (mode === "dynamic") await project.pulumi(["config", "set", "count", String(n)]);
+      else {
+        writeFileSync(path.join(project.projectDir, "Main.yaml"), yamlProgram(RESOURCE_TYPE[contender], n));
+      }
+    },
+    async pulumi(contender, args) {
+      await projectOf(contender).pulumi(args);
+    },
+    close,
+  };
+}
+
+/** Times one contender's preview and up + destroy at both sizes. */
+async function timeContender(stacks: Stacks, contender: Contender, n: number, round: number) {
+  const timed = async (args: string[]) => {
+    const started = nowMs();
+    await stacks.pulumi(contender, args);
+    return nowMs() - started;
+  };
+  const times: BigStackTimes = {
+    round,
+    contender,
+    preview: { small: 0, large: 0 },
+    upDestroy: { small: 0, large: 0 },
+  };
+  for (const [size, count] of [
+    ["small", 1],
+    ["large", n],
+  ] as const) {
+    await stacks.size(contender, count);
+    times.preview[size] = await timed(["preview", "--non-interactive"]);
+    times.upDestroy[size] =
+      (await timed(["up", "--yes", "--skip-preview", "--non-interactive"])) +
+      (await timed(["destroy", "--yes", "--skip-preview", "--non-interactive"]));
+  }
+  return times;
+}
+
+/** Runs a warm-up and {@link BIG_STACK_ROUNDS} alternating rounds of `mode`, and judges the medians. */
+export async function measureBigStack(
+  mode: Mode,
+  options: { n?: number; rounds?: number } = {},
+): Promise<SectionResult<BigStackData>> {
+  requirePulumi();
+  const n = options.n ?? BIG_STACK_N;
+  const rounds = options.rounds ?? BIG_STACK_ROUNDS;
+  const apiToken = `bench-${randomBytes(12).toString("hex")}`;
+  const emulator = await startEmulator({ credentials: { token: apiToken }, registries: [{ name: "bench" }] });
+  const raw: BigStackTimes[] = [];
+  try {
+    const stacks = await startStacks(mode, emulator, apiToken);
+    try {
+      // A warm-up of each: the CLI's plugin look-ups, the language host's and TypeScript's caches.
+      for (const contender of ["subject", "floor"] as const) await timeContender(stacks, contender, 2, 0);
+      for (let round = 1; round <= rounds; round++) {
+        const order: Contender[] = round % 2 === 1 ? ["floor", "subject"] : ["subject", "floor"];
+        for (const contender of order) raw.push(await timeContender(stacks, contender, n, round));
+      }
+    } finally {
+      await stacks.close();
+    }
+  } finally {
+    await emulator.close();
+  }
+  const data: BigStackData = { mode, n, rounds, commands: summarizeBigStack(raw, n), raw };
+  return { rows: rowsOf(data), budgets: budgetsOf(data), data };
+}
+
+/** Per command: the per-resource times of each round, the per-round ratios, and their median. */
+export function summarizeBigStack(raw: readonly BigStackTimes[], n: number): BigStackCommandResult[] {
+  const rounds = [...new Set(raw.map((r) => r.round))].sort((a, b) => a - b);
+  const commands: Array<[BigStackCommand, (t: BigStackTimes) => { small: number; large: number }]> = [
+    ["preview", (t) => t.preview],
+    ["up + destroy", (t) => t.upDestroy],
+  ];
+  return commands.map(([command, pick]) => {
+    const perResource = (contender: Contender) =>
+      rounds.map((round) => {
+        const times = raw.find((r) => r.round === round && r.contender === contender);
+        return times ? (pick(times).large - pick(times).small) / (n - 1) : NaN;
+      });
+    const subject = perResource("subject");
+    const floor = perResource("floor");
+    const ratios = subject.map((s, i) => s / floor[i]);
+    return { command, perResourceMs: { subject, floor }, ratios, ratio: median(ratios) };
+  });
+}
+
+const sectionOf = (data: BigStackData) => `big stack through the CLI, N=${data.n}, ${data.mode}`;
+const list = (values: number[], digits = 2) => values.map((v) => v.toFixed(digits)).join(" / ");
+
+function rowsOf(data: BigStackData): Row[] {
+  return data.commands.map((c) => ({
+    section: sectionOf(data),
+    metric: `${c.command}: ms per added resource, ours / floor`,
+    measured: `${ms(median(c.perResourceMs.subject))} / ${ms(median(c.perResourceMs.floor))}`,
+    reference: `rounds ${list(c.ratios)}; ≤ ${BIG_STACK_BUDGET_RATIO}×`,
+    ratio: c.ratio,
+    pass: c.ratios.every(Number.isFinite) && c.ratio <= BIG_STACK_BUDGET_RATIO,
+  }));
+}
+
+/** The budgets of one mode: per command, the median ratio per added resource. */
+export function budgetsOf(data: BigStackData): Budget[] {
+  return data.commands.map((c) => ({
+    name: `${sectionOf(data)}: ${c.command} per added resource ÷ floor (median of ${data.rounds})`,
+    measured:
+      `${c.ratio.toFixed(2)}× (${list(c.ratios)}; ours ${list(c.perResourceMs.subject, 1)} ms, ` +
+      `floor ${list(c.perResourceMs.floor, 1)} ms)`,
+    limit: `≤ ${BIG_STACK_BUDGET_RATIO}×`,
+    // A round without a figure is a missing measurement, never a pass.
+    pass: c.ratios.every(Number.isFinite) && c.ratio <= BIG_STACK_BUDGET_RATIO,
+  }));
+}
