@@ -9,14 +9,18 @@
  * the median over the rounds of ours ÷ the floor's.
  */
 import { randomBytes } from "crypto";
-import { writeFileSync } from "fs";
+import { mkdirSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { createModeProject, initStack, type Mode, type ModeProject } from "../tests/support/modeProject";
 import { yamlLanguageHostDir } from "../tests/support/generatedSdk";
 import { PLUGIN_BIN_DIR } from "../tests/support/pluginUnderTest";
+import { PROJECT_ROOT } from "../tests/support/providerHost";
 import { requirePulumi } from "../tests/support/pulumiCli";
+import { readCpuProfiles } from "./cpuProfiles";
 import { median, nowMs } from "./harness";
+import { LAYERS } from "./profile";
+import { PROFILE_DIR_VARIABLE } from "./probes/cpuProfile";
 import { FLOOR_PLUGIN_PATH } from "./pluginHarness";
 import { ms, type Budget, type Row, type SectionResult } from "./report";
 import type { Contender } from "./scale";
@@ -106,7 +110,7 @@ const RESOURCE_TYPE: Record<Contender, string> = {
 interface Stacks {
   /** Sets N for `contender`'s stack. */
   size(contender: Contender, n: number): Promise<void>;
-  pulumi(contender: Contender, args: string[]): Promise<void>;
+  pulumi(contender: Contender, args: string[], env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -155,8 +159,8 @@ async function startStacks(mode: Mode, emulator: RunningEmulator, apiToken: stri
         writeFileSync(path.join(project.projectDir, "Main.yaml"), yamlProgram(RESOURCE_TYPE[contender], n));
       }
     },
-    async pulumi(contender, args) {
-      await projectOf(contender).pulumi(args);
+    async pulumi(contender, args, env) {
+      await projectOf(contender).pulumi(args, env ? { env } : {});
     },
     close,
   };
@@ -263,4 +267,71 @@ export function budgetsOf(data: BigStackData): Budget[] {
     // A round without a figure is a missing measurement, never a pass.
     pass: c.ratios.every(Number.isFinite) && c.ratio <= BIG_STACK_BUDGET_RATIO,
   }));
+}
+
+/** Where `--profile-big-stack` writes the CPU profiles. */
+export const BIG_STACK_PROFILE_DIR = path.join(PROJECT_ROOT, "bench", "profiles", "big-stack");
+
+/**
+ * `npm run bench -- --profile-big-stack [N]`: one `pulumi preview` of N resources per mode and contender, with
+ * every Node.js process the CLI starts profiled (`probes/cpuProfile.ts`, preloaded through NODE_OPTIONS), and
+ * the samples counted by process and layer (`cpuProfiles.ts`). Returns the table; the profiles stay in
+ * {@link BIG_STACK_PROFILE_DIR} (`<mode>-<contender>/`, for Chrome's or VS Code's profile viewers).
+ */
+export async function profileBigStack(n: number): Promise<string> {
+  requirePulumi();
+  const apiToken = `bench-${randomBytes(12).toString("hex")}`;
+  const emulator = await startEmulator({ credentials: { token: apiToken }, registries: [{ name: "bench" }] });
+  const found: Array<{
+    mode: Mode;
+    contender: Contender;
+    wallMs: number;
+    byRole: ReturnType<typeof readCpuProfiles>;
+  }> = [];
+  try {
+    for (const mode of ["dynamic", "plugin"] as const) {
+      const stacks = await startStacks(mode, emulator, apiToken);
+      try {
+        for (const contender of ["subject", "floor"] as const) {
+          const dir = path.join(BIG_STACK_PROFILE_DIR, `${mode}-${contender}`);
+          rmSync(dir, { recursive: true, force: true });
+          mkdirSync(dir, { recursive: true });
+          await stacks.size(contender, n);
+          // Unprofiled first, so that caches are as warm as in the measured rounds.
+          await stacks.pulumi(contender, ["preview", "--non-interactive"]);
+          const env = {
+            NODE_OPTIONS: [
+              process.env.NODE_OPTIONS,
+              `--require ${path.join(__dirname, "probes", "cpuProfile.js")}`,
+            ]
+              .filter(Boolean)
+              .join(" "),
+            [PROFILE_DIR_VARIABLE]: dir,
+          };
+          const started = nowMs();
+          await stacks.pulumi(contender, ["preview", "--non-interactive"], env);
+          found.push({ mode, contender, wallMs: nowMs() - started, byRole: readCpuProfiles(dir) });
+        }
+      } finally {
+        await stacks.close();
+      }
+    }
+  } finally {
+    await emulator.close();
+  }
+  const header = [
+    "process: layer (ms of CPU samples)",
+    ...found.map((f) => `${f.mode}: ${f.contender === "subject" ? "ours" : "floor"}`),
+  ];
+  const rows: string[][] = [];
+  for (const role of ["program", "dynamic-provider host", "plugin", "other"] as const) {
+    for (const layer of LAYERS) {
+      const values = found.map((f) => f.byRole[role][layer]);
+      if (values.every((v) => v < 1)) continue;
+      rows.push([`${role}: ${layer}`, ...values.map((v) => v.toFixed(0))]);
+    }
+  }
+  rows.push(["wall time of the preview", ...found.map((f) => ms(f.wallMs))]);
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }

@@ -31,7 +31,7 @@ import { measurePluginRequests, measureRequests } from "./requests";
 import { measureScale, memoryBudgets, WARM_UP_TOKENS, type ScaleData } from "./scale";
 import { measureAgainstFloor } from "./againstFloor";
 import { measureStateSizes } from "./stateSize";
-import { measureBigStack } from "./bigStack";
+import { BIG_STACK_N, BIG_STACK_PROFILE_DIR, measureBigStack, profileBigStack } from "./bigStack";
 import { profileBothModes, renderProfiles } from "./profile";
 
 /** What a run measures; `--quick` picks the smaller plan. */
@@ -103,10 +103,12 @@ function registerBenchToken(): ReturnType<typeof registerToken> {
 /** Where the results go. */
 const RESULTS_FILE = path.join(PROJECT_ROOT, "bench", "results.json");
 
-const USAGE = "usage: npm run bench [-- --quick | --profile [N] | --what-if-http-request]";
+const USAGE =
+  "usage: npm run bench [-- --quick | --profile [N] | --profile-big-stack [N] | --what-if-http-request]";
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "--profile") return profile(argv.slice(1));
+  if (argv[0] === "--profile-big-stack") return profileBig(argv.slice(1));
   if (argv[0] === "--what-if-http-request" && argv.length === 1) return whatIfHttpRequest();
   const unknown = argv.filter((a) => a !== "--quick");
   if (unknown.length > 0) {
@@ -264,6 +266,22 @@ async function whatIfHttpRequest(): Promise<number> {
     rows.push(...result.rows);
   }
   process.stdout.write(`\nnode-fetch replaced by http.request (not what ships):\n${renderTable(rows)}\n`);
+  return 0;
+}
+
+/** `--profile-big-stack [N]`: CPU profiles of a big stack's preview through the real CLI (bigStack.ts). */
+async function profileBig(rest: string[]): Promise<number> {
+  const n = rest.length === 0 ? BIG_STACK_N : Number(rest[0]);
+  if (rest.length > 1 || !Number.isInteger(n) || n < 1) {
+    process.stderr.write(`${USAGE}  (N must be a positive integer)\n`);
+    return 2;
+  }
+  const table = await profileBigStack(n);
+  process.stdout.write(
+    `\nCPU samples of every Node.js process of one \`pulumi preview\` of N = ${n} resources, by process and ` +
+      `layer:\n${table}\n\nProfiles (Chrome DevTools, VS Code): ` +
+      `${path.relative(PROJECT_ROOT, BIG_STACK_PROFILE_DIR)}/<mode>-<contender>/\n`,
+  );
   return 0;
 }
 
