@@ -75,14 +75,19 @@ import { RegistryToken } from "ionos-registry-token";
 const config = new pulumi.Config();
 const count = config.requireNumber("count");
 const registryId = config.require("registryId");
-const scopes = ${JSON.stringify(SCOPES)};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { floorProvider } = require(${JSON.stringify(floorModule)});
+/** The floor's resource: a dynamic resource with nothing of its own. */
+class FloorToken extends pulumi.dynamic.Resource {}
 
 for (let i = 0; i < count; i++) {
   if (config.require("contender") === "floor")
-    new pulumi.dynamic.Resource(floorProvider, \`t\${i}\`, { registryId, scopes, defaultNamePrefix: \`t\${i}\` });
-  else new RegistryToken(\`t\${i}\`, { registryId, scopes });
+    new FloorToken(floorProvider, \`t\${i}\`, {
+      registryId,
+      scopes: [{ name: "*", type: "repository", actions: ["pull"] }],
+      defaultNamePrefix: \`t\${i}\`,
+    });
+  else new RegistryToken(\`t\${i}\`, { registryId, scopes: [{ name: "*", type: "repository", actions: ["pull"] }] });
 }
 `;
 }
@@ -184,10 +189,10 @@ async function timeContender(stacks: Stacks, contender: Contender, n: number, ro
     ["large", n],
   ] as const) {
     await stacks.size(contender, count);
-    times.preview[size] = await timed(["preview", "--non-interactive"]);
+    times.preview[size] = await timed(["preview"]);
     times.upDestroy[size] =
-      (await timed(["up", "--yes", "--skip-preview", "--non-interactive"])) +
-      (await timed(["destroy", "--yes", "--skip-preview", "--non-interactive"]));
+      (await timed(["up", "--yes", "--skip-preview"])) +
+      (await timed(["destroy", "--yes", "--skip-preview"]));
   }
   return times;
 }
@@ -298,7 +303,7 @@ export async function profileBigStack(n: number): Promise<string> {
           mkdirSync(dir, { recursive: true });
           await stacks.size(contender, n);
           // Unprofiled first, so that caches are as warm as in the measured rounds.
-          await stacks.pulumi(contender, ["preview", "--non-interactive"]);
+          await stacks.pulumi(contender, ["preview"]);
           const env = {
             NODE_OPTIONS: [
               process.env.NODE_OPTIONS,
@@ -309,7 +314,7 @@ export async function profileBigStack(n: number): Promise<string> {
             [PROFILE_DIR_VARIABLE]: dir,
           };
           const started = nowMs();
-          await stacks.pulumi(contender, ["preview", "--non-interactive"], env);
+          await stacks.pulumi(contender, ["preview"], env);
           found.push({ mode, contender, wallMs: nowMs() - started, byRole: readCpuProfiles(dir) });
         }
       } finally {

@@ -76,6 +76,8 @@ const implementation = {
     return new provproto.DiffResponse().setChanges(changed ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE);
   }),
   create: unary(async (request: provproto.CreateRequest) => {
+    // A preview makes no request (the engine asks because Configure said it supports previews), as ours.
+    if (request.getPreview()) return new provproto.CreateResponse().setProperties(request.getProperties());
     const inputs = plain(request.getProperties());
     const registryId = String(inputs.registryId);
     const name = request.getUrn().slice(request.getUrn().lastIndexOf("::") + 2);
@@ -96,6 +98,7 @@ const implementation = {
       .setInputs(request.getInputs());
   }),
   update: unary(async (request: provproto.UpdateRequest) => {
+    if (request.getPreview()) return new provproto.UpdateResponse().setProperties(request.getNews());
     const news = plain(request.getNews());
     await client().setStatus(...idParts(request.getId()), String(news.status));
     return new provproto.UpdateResponse().setProperties(
