@@ -27,7 +27,9 @@ function stacksFormattedBy(declare: () => void): number {
   let withFrames = 0;
   Error.prepareStackTrace = (error, frames) => {
     if (frames.length > 0) withFrames++;
-    return previous ? previous(error, frames) : `${String(error)}\n${frames.map((f) => `    at ${f}`).join("\n")}`;
+    return previous
+      ? previous(error, frames)
+      : `${String(error)}\n${frames.map((f) => `    at ${f}`).join("\n")}`;
   };
   try {
     declare();
@@ -71,7 +73,9 @@ describe("RegistryToken skips the SDK's promise stack traces unless the leak rep
     process.env[PROMISE_LEAK_DEBUG_VARIABLE] = "true";
     const RegistryToken = await mockedRegistryToken();
     // 14 registered properties, four promises each, besides the URN's, the ID's and the source position's.
-    expect(stacksFormattedBy(() => new RegistryToken("loud", { registryId: REGISTRY }))).to.be.at.least(4 * 14);
+    expect(stacksFormattedBy(() => new RegistryToken("loud", { registryId: REGISTRY }))).to.be.at.least(
+      4 * 14,
+    );
   });
 
   it("puts Error.stackTraceLimit back, whatever it was", async () => {
