@@ -18,6 +18,7 @@ import { PLUGIN_BIN_DIR } from "../tests/support/pluginUnderTest";
 import { PROJECT_ROOT } from "../tests/support/providerHost";
 import { requirePulumi } from "../tests/support/pulumiCli";
 import { readCpuProfiles } from "./cpuProfiles";
+import { engineProfileArgs, readEngineProfile, type EngineProfile } from "./engineProfile";
 import { median, nowMs } from "./harness";
 import { LAYERS } from "./profile";
 import { PROFILE_DIR_VARIABLE } from "./probes/cpuProfile";
@@ -292,6 +293,7 @@ export async function profileBigStack(n: number): Promise<string> {
     contender: Contender;
     wallMs: number;
     byRole: ReturnType<typeof readCpuProfiles>;
+    engine: EngineProfile;
   }> = [];
   try {
     for (const mode of ["dynamic", "plugin"] as const) {
@@ -314,8 +316,15 @@ export async function profileBigStack(n: number): Promise<string> {
             [PROFILE_DIR_VARIABLE]: dir,
           };
           const started = nowMs();
-          await stacks.pulumi(contender, ["preview"], env);
-          found.push({ mode, contender, wallMs: nowMs() - started, byRole: readCpuProfiles(dir) });
+          await stacks.pulumi(contender, ["preview", ...engineProfileArgs(dir)], env);
+          const wallMs = nowMs() - started;
+          found.push({
+            mode,
+            contender,
+            wallMs,
+            byRole: readCpuProfiles(dir),
+            engine: await readEngineProfile(dir),
+          });
         }
       } finally {
         await stacks.close();
@@ -336,6 +345,12 @@ export async function profileBigStack(n: number): Promise<string> {
       rows.push([`${role}: ${layer}`, ...values.map((v) => v.toFixed(0))]);
     }
   }
+  for (const [label, field] of [
+    ["engine (Go): all", "totalMs"],
+    ["engine: snapshot saves (serializing every resource so far, after each step)", "snapshotMs"],
+    ["engine: garbage collection", "gcMs"],
+  ] as const)
+    rows.push([label, ...found.map((f) => f.engine[field].toFixed(0))]);
   rows.push(["wall time of the preview", ...found.map((f) => ms(f.wallMs))]);
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
