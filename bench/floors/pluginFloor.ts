@@ -33,8 +33,60 @@ const FLOOR_SCHEMA = {
       requiredInputs: ["registryId"],
       properties: { tokenId: { type: "string" }, password: { type: "string", secret: true } },
     },
+    // The same floor storing what RegistryToken stores (see SHAPED_TYPE).
+    "floor:index:ShapedToken": {
+      type: "object",
+      inputProperties: {
+        registryId: { type: "string" },
+        scopes: { type: "array", items: { $ref: "pulumi.json#/Any" } },
+        status: { type: "string" },
+      },
+      requiredInputs: ["registryId"],
+      properties: { tokenId: { type: "string" }, password: { type: "string", secret: true } },
+    },
   },
 };
+
+/**
+ * A second resource type: the floor with `RegistryToken`'s state shape — the inputs Check stores (a generated
+ * name, its prefix, the default status) and all 13 outputs, unset ones as null, the password a secret, unknowns at
+ * preview — and still none of its work. The engine's cost per resource grows with the properties a resource
+ * carries (it serializes every resource so far into a snapshot after each step), so ours against this floor is
+ * what our own code costs; the big-stack section checks the two stacks' state shapes agree before it times them.
+ */
+const SHAPED_TYPE = "floor:index:ShapedToken";
+/** The outputs RegistryToken stores as null when unset. */
+const NULL_WHEN_UNSET = ["namePrefix", "expiresIn", "rotateBefore", "rotationTriggers", "expiryDate"];
+/** Pulumi's unknown value and secret wrapper, as they cross the protocol. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const secret = (value: unknown) => ({
+  "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+  value,
+});
+
+const isShaped = (urn: string) => urn.split("::")[2] === SHAPED_TYPE;
+const resourceName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+/** Check of the shaped type: a name drawn once (`<resource name>-<8 characters>`), its prefix, the status. */
+function shapedInputs(urn: string, news: Props): Props {
+  if (typeof news.name === "string") return { status: "enabled", ...news };
+  const prefix = resourceName(urn);
+  return {
+    status: "enabled",
+    ...news,
+    name: `${prefix}-${Math.random().toString(36).slice(2, 10)}`,
+    namePrefix: prefix,
+  };
+}
+
+/** The shaped type's outputs: every RegistryToken output, from the inputs and what the API assigned. */
+function shapedOutputs(
+  inputs: Props,
+  assigned: { tokenId: string; createdDate: string; password: string },
+): Props {
+  const unset = Object.fromEntries(NULL_WHEN_UNSET.map((key) => [key, null]));
+  return { ...unset, ...inputs, ...assigned, username: inputs.name, password: secret(assigned.password) };
+}
 
 let api: FloorApi | undefined;
 
@@ -68,7 +120,11 @@ const implementation = {
     return new provproto.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
   }),
   check: unary(async (request: provproto.CheckRequest) =>
-    new provproto.CheckResponse().setInputs(request.getNews()),
+    new provproto.CheckResponse().setInputs(
+      isShaped(request.getUrn())
+        ? toStruct(shapedInputs(request.getUrn(), plain(request.getNews())))
+        : request.getNews(),
+    ),
   ),
   diff: unary(async (request: provproto.DiffRequest) => {
     const changed = plain(request.getOlds()).status !== plain(request.getNews()).status;
@@ -77,18 +133,26 @@ const implementation = {
   }),
   create: unary(async (request: provproto.CreateRequest) => {
     // A preview makes no request (the engine asks because Configure said it supports previews), as ours.
-    if (request.getPreview()) return new provproto.CreateResponse().setProperties(request.getProperties());
+    const shaped = isShaped(request.getUrn());
+    if (request.getPreview()) {
+      if (!shaped) return new provproto.CreateResponse().setProperties(request.getProperties());
+      const unknowns = { tokenId: UNKNOWN, createdDate: UNKNOWN, password: UNKNOWN };
+      return new provproto.CreateResponse().setProperties(
+        toStruct(shapedOutputs(plain(request.getProperties()), unknowns)),
+      );
+    }
     const inputs = plain(request.getProperties());
     const registryId = String(inputs.registryId);
-    const name = request.getUrn().slice(request.getUrn().lastIndexOf("::") + 2);
-    const token = await client().create(
-      registryId,
-      `${name}-${Math.random().toString(36).slice(2, 10)}`,
-      inputs.scopes,
-    );
+    const name = shaped
+      ? String(inputs.name)
+      : `${resourceName(request.getUrn())}-${Math.random().toString(36).slice(2, 10)}`;
+    const token = await client().create(registryId, name, inputs.scopes);
+    const outputs = shaped
+      ? shapedOutputs(inputs, { createdDate: new Date().toISOString().slice(0, 19) + "Z", ...token })
+      : { ...inputs, ...token, name };
     return new provproto.CreateResponse()
       .setId(`${registryId}/${token.tokenId}`)
-      .setProperties(toStruct({ ...inputs, ...token, name }));
+      .setProperties(toStruct(outputs));
   }),
   read: unary(async (request: provproto.ReadRequest) => {
     await client().read(...idParts(request.getId()));

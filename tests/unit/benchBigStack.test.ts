@@ -1,10 +1,17 @@
 import { expect } from "chai";
-import { budgetsOf, summarizeBigStack, type BigStackTimes } from "../../bench/bigStack";
+import {
+  budgetsOf,
+  contendersOf,
+  orderOf,
+  summarizeBigStack,
+  type BigStackContender,
+  type BigStackTimes,
+} from "../../bench/bigStack";
 
 /** One contender's round: preview and up + destroy at N = 1 and N = 11 (10 added resources). */
 const times = (
   round: number,
-  contender: "subject" | "floor",
+  contender: BigStackContender,
   preview: [number, number],
   upDestroy: [number, number],
 ): BigStackTimes => ({
@@ -62,5 +69,43 @@ describe("bench: big stacks through the CLI, per added resource against the floo
       11,
     );
     expect(budgetsOf(missing).map((b) => b.pass)).to.deep.equal([false, false]);
+  });
+
+  it("in plugin mode, also ours against the floor storing what ours stores; the budget stays the plain floor's", () => {
+    const raw = [1, 2, 3].flatMap((round) => [
+      times(round, "floor", [1000, 1100], [1000, 1100]),
+      // The shaped floor adds 16 ms per resource, ours 20: 2× the plain floor, 1.25× the shaped one.
+      times(round, "shaped floor", [1000, 1160], [1000, 1100]),
+      times(round, "subject", [1000, 1200], [1000, 1100]),
+    ]);
+    const [preview, upDestroy] = summarizeBigStack(raw, 11);
+    expect(preview.perResourceMs.shapedFloor).to.deep.equal([16, 16, 16]);
+    expect(preview.ratio).to.be.closeTo(2, 1e-9);
+    expect(preview.shaped?.ratio).to.be.closeTo(1.25, 1e-9);
+    expect(upDestroy.shaped?.ratio).to.be.closeTo(1, 1e-9);
+    const data = { mode: "plugin" as const, n: 11, rounds: 3, commands: [preview, upDestroy], raw };
+    expect(budgetsOf(data).map((b) => b.pass)).to.deep.equal([false, true]);
+    // Without the shaped floor (dynamic mode) there is no such figure.
+    expect(
+      summarizeBigStack(
+        raw.filter((r) => r.contender !== "shaped floor"),
+        11,
+      )[0].shaped,
+    ).to.equal(undefined);
+  });
+
+  it("runs the shaped floor in plugin mode only, and rotates who goes first each round", () => {
+    expect(contendersOf("dynamic")).to.deep.equal(["subject", "floor"]);
+    expect(contendersOf("plugin")).to.deep.equal(["subject", "floor", "shaped floor"]);
+    // Two contenders: the floor first in odd rounds, as before.
+    expect([1, 2, 3].map((round) => orderOf(["subject", "floor"], round)[0])).to.deep.equal([
+      "floor",
+      "subject",
+      "floor",
+    ]);
+    const three = contendersOf("plugin");
+    const firsts = [1, 2, 3].map((round) => orderOf(three, round)[0]);
+    expect(new Set(firsts).size).to.equal(3);
+    for (const round of [1, 2, 3]) expect([...orderOf(three, round)].sort()).to.deep.equal([...three].sort());
   });
 });
