@@ -14,36 +14,30 @@ import { floorApi, type FloorApi } from "./floorApi";
 
 type Props = Record<string, unknown>;
 
+/** A floor token's schema: the inputs a program gives `RegistryToken`, nothing more. */
+const TOKEN_RESOURCE_SCHEMA = {
+  type: "object",
+  inputProperties: {
+    registryId: { type: "string" },
+    scopes: { type: "array", items: { $ref: "pulumi.json#/Any" } },
+    status: { type: "string" },
+  },
+  requiredInputs: ["registryId"],
+  properties: { tokenId: { type: "string" }, password: { type: "string", secret: true } },
+};
+
 /**
  * The floor's package schema, so that a Pulumi YAML program can declare `floor:index:Token` resources (the
- * big-stack section runs one through the real CLI): the inputs a program gives `RegistryToken`, nothing more.
+ * big-stack section runs one through the real CLI).
  */
 const FLOOR_SCHEMA = {
   name: "floor",
   version: "0.0.0",
   config: { variables: { endpoint: { type: "string" }, token: { type: "string", secret: true } } },
   resources: {
-    "floor:index:Token": {
-      type: "object",
-      inputProperties: {
-        registryId: { type: "string" },
-        scopes: { type: "array", items: { $ref: "pulumi.json#/Any" } },
-        status: { type: "string" },
-      },
-      requiredInputs: ["registryId"],
-      properties: { tokenId: { type: "string" }, password: { type: "string", secret: true } },
-    },
-    // The same floor storing what RegistryToken stores (see SHAPED_TYPE).
-    "floor:index:ShapedToken": {
-      type: "object",
-      inputProperties: {
-        registryId: { type: "string" },
-        scopes: { type: "array", items: { $ref: "pulumi.json#/Any" } },
-        status: { type: "string" },
-      },
-      requiredInputs: ["registryId"],
-      properties: { tokenId: { type: "string" }, password: { type: "string", secret: true } },
-    },
+    "floor:index:Token": TOKEN_RESOURCE_SCHEMA,
+    // The same floor storing what RegistryToken stores (see SHAPED_TYPE), declared alike.
+    "floor:index:ShapedToken": TOKEN_RESOURCE_SCHEMA,
   },
 };
 
