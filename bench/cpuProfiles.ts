@@ -23,7 +23,8 @@ export function roleOf(argv: readonly string[]): ProcessRole {
 export interface CpuProfile {
   nodes: Array<{
     id: number;
-    callFrame: { functionName: string; url: string };
+    /** `scriptId` "0": a V8 builtin (`runMicrotasks`, …), which has no script of its own. */
+    callFrame: { functionName: string; url: string; scriptId?: string };
     children?: number[];
   }>;
   samples: number[];
@@ -44,7 +45,7 @@ export function profileByLayer(profile: CpuProfile): Record<Layer, number> {
     let layer: Layer = "node: internals";
     let nodeInternal = false;
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const { functionName, url } = byId.get(at)!.callFrame;
+      const { functionName, url, scriptId } = byId.get(at)!.callFrame;
       if (functionName === "(idle)") {
         layer = "idle (waiting in epoll)";
         break;
@@ -61,6 +62,13 @@ export function profileByLayer(profile: CpuProfile): Record<Layer, number> {
       if (url.startsWith("node:")) {
         nodeInternal = true;
         continue;
+      }
+      // A builtin counts for whoever called it (the serialized dynamic provider has no URL either, but a script).
+      if (url === "" && scriptId === "0") continue;
+      // The profiler's own flushes (probes/cpuProfile.ts) are no contender's cost.
+      if (url.includes("/bench/probes/")) {
+        layer = "the profiler's own logging";
+        break;
       }
       layer = layerOfLocation(`${functionName} ${url}`);
       break;

@@ -20,7 +20,7 @@ export interface EngineProfile {
   totalMs: number;
   /** Writing the snapshot after each step (`SnapshotManager.saveSnapshot`: serializing every resource so far). */
   snapshotMs: number;
-  /** Go's garbage collector, working in the background (`runtime.gcBgMarkWorker`). */
+  /** Go's garbage collector's background workers (`runtime.gcBgMarkWorker`; not the assists of allocating code). */
   gcMs: number;
 }
 
@@ -57,11 +57,26 @@ export function parsePprofTop(text: string): EngineProfile {
   return found;
 }
 
+/** The environment commands inherit, without unset variables. */
+const inherited = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+
+/** Fails, saying why, unless Go's toolchain is on PATH (`go tool pprof` reads the engine's profile). */
+export async function requireGo(): Promise<void> {
+  await runCommand("go", ["version"], { cwd: process.cwd(), env: inherited() }).catch((error: Error) => {
+    throw new Error(
+      `the engine's profile is read with \`go tool pprof\`: Go's toolchain is needed on PATH (${error.message})`,
+    );
+  });
+}
+
 /** Reads the engine profile a command wrote into `dir` (needs Go's toolchain for `go tool pprof`). */
 export async function readEngineProfile(dir: string): Promise<EngineProfile> {
   const files = readdirSync(dir).filter((f) => f.startsWith(`${ENGINE_PREFIX}.`) && f.endsWith(".cpu"));
   if (files.length !== 1) throw new Error(`expected one engine CPU profile in ${dir}, found ${files.length}`);
   const args = ["tool", "pprof", "-top", "-cum", "-nodecount=100000", path.join(dir, files[0])];
-  const run = await runCommand("go", args, { cwd: dir, env: process.env as Record<string, string> });
+  const run = await runCommand("go", args, { cwd: dir, env: inherited() });
   return parsePprofTop(run.stdout);
 }

@@ -1,37 +1,44 @@
 /**
- * Stack traces the Node SDK takes for its leak report, and what they cost a `RegistryToken`.
+ * Stack traces the Node SDK formats for its leak report, and what they cost a `RegistryToken`.
  *
  * For every property a resource registers, `@pulumi/pulumi` wraps four promises in `debuggablePromise`, which
- * formats `new Error().stack` for each one at once — in a TypeScript program through ts-node's source-map
- * support, the dearest part. Those stacks are printed only in the promise-leak report, and only when
- * `PULUMI_DEBUG_PROMISE_LEAKS` is set. A `RegistryToken` registers 14 properties (its 13 outputs, seeded so
- * that they exist, and the name prefix), so formatting 56 stack traces was most of what a token cost a
- * program's preview over a minimal dynamic resource (profiled: `npm run bench -- --profile-big-stack`).
+ * reads `new Error().stack` for each one at once. Capturing a stack is cheap; formatting it is not in a
+ * TypeScript program, where ts-node's source-map support maps every frame. Those stacks are printed only in the
+ * promise-leak report, and only when `PULUMI_DEBUG_PROMISE_LEAKS` is set. A `RegistryToken` registers 15
+ * properties (its 13 outputs, seeded so that they exist, the name prefix and `__provider`): formatting about 66
+ * stacks (four per property, and the registration's own) was most of what a token cost a program's preview over a
+ * minimal dynamic resource, which registers 4 (profiled:
+ * `npm run bench -- --profile-big-stack`).
  *
- * The SDK's own source position of a resource (`Resource.callsites`, stored in the state) raises the limit
- * itself while it reads the stack, so it is unaffected.
+ * So while a token registers, the stack formatter in place (ts-node's) is wrapped: a stack whose top frame is
+ * `debuggablePromise` is left unformatted; every other one — the SDK's record of where the program declared the
+ * resource, the errors it prepares for a failed registration, anything a transformation does — is formatted as
+ * before, by the same formatter. Stacks are captured as usual (`Error.stackTraceLimit` is not touched).
  */
 
 /** The variable that makes the SDK's leak report print each pending promise's stack. */
 export const PROMISE_LEAK_DEBUG_VARIABLE = "PULUMI_DEBUG_PROMISE_LEAKS";
 
-/**
- * Turns V8's stack capture off until {@link restorePromiseStacks} — unless `PULUMI_DEBUG_PROMISE_LEAKS` asks
- * for the stacks — and returns the limit to restore. Call it just before a synchronous registration (a
- * constructor's `super` call), and restore in a `finally` right after: nothing else runs in between.
- */
-export function quietPromiseStacks(): number {
-  const limit = Error.stackTraceLimit;
-  if (!process.env[PROMISE_LEAK_DEBUG_VARIABLE]) Error.stackTraceLimit = 0;
-  return limit;
-}
+/** The SDK function whose stacks are skipped: it takes one per promise it tracks, for the leak report. */
+const LEAK_REPORT_FUNCTION = "debuggablePromise";
+
+type StackFormatter = NonNullable<typeof Error.prepareStackTrace>;
 
 /**
- * Restores the limit {@link quietPromiseStacks} returned. An error thrown during the registration was made
- * without a stack; it gets one taken here, at the resource's declaration, which is where the user looks.
+ * Leaves the leak report's stacks unformatted until the returned function is called: call this just before a
+ * synchronous registration (a constructor's `super` call, which cannot be passed as a callback) and the returned
+ * function in a `finally` right after. Does nothing when `PULUMI_DEBUG_PROMISE_LEAKS` asks for those stacks, or
+ * when no formatter is installed (Node installs its own; the check is for runtimes that do not).
+ * @returns what puts the formatter back
  */
-export function restorePromiseStacks(limit: number, thrown?: unknown): void {
-  const quieted = Error.stackTraceLimit !== limit;
-  Error.stackTraceLimit = limit;
-  if (quieted && thrown instanceof Error) Error.captureStackTrace(thrown, restorePromiseStacks);
+export function skipLeakReportStacks(): () => void {
+  const installed = Error.prepareStackTrace;
+  if (process.env[PROMISE_LEAK_DEBUG_VARIABLE] || typeof installed !== "function") return () => undefined;
+  const formatter: StackFormatter = (error, frames) =>
+    frames[0]?.getFunctionName() === LEAK_REPORT_FUNCTION ? String(error) : installed(error, frames);
+  Error.prepareStackTrace = formatter;
+  return () => {
+    // Only ours is taken back: a formatter installed meanwhile (by a transformation, say) stays.
+    if (Error.prepareStackTrace === formatter) Error.prepareStackTrace = installed;
+  };
 }

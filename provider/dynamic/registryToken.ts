@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { registryTokenProvider } from "./glue";
-import { quietPromiseStacks, restorePromiseStacks } from "./promiseStacks";
+import { skipLeakReportStacks } from "./promiseStacks";
 import { namePrefixFrom } from "../rules/naming";
 import { outputsDerivedFrom } from "../rules/secretness";
 import type { RegistryTokenArgs, RegistryTokenScope, RegistryTokenStatus } from "../rules/types";
@@ -79,24 +79,27 @@ export class RegistryToken extends pulumi.dynamic.Resource {
     const isRead = opts?.id !== undefined;
     const props: Record<string, unknown> = isRead ? { ...args } : toInputs(name, args);
     for (const key of DECLARED_KEYS) if (!(key in props)) props[key] = undefined;
-    const secretOutputs = ["password", ...mayBeSecret(args), ...(opts?.additionalSecretOutputs ?? [])];
-    // The SDK formats a stack trace per promise of each property, for a report nobody asked for (see
-    // promiseStacks.ts); the registration below is synchronous, so the limit is back before any other code runs.
-    const stackTraceLimit = quietPromiseStacks();
+    // The SDK formats a stack per promise of each property for a report nobody asked for (promiseStacks.ts);
+    // every other stack taken meanwhile is formatted as before, now or when it is read.
+    const restoreStackFormatter = skipLeakReportStacks();
     try {
       super(
         registryTokenProvider,
         name,
         props,
-        { ...opts, additionalSecretOutputs: secretOutputs },
+        {
+          ...opts,
+          additionalSecretOutputs: [
+            "password",
+            ...mayBeSecret(args),
+            ...(opts?.additionalSecretOutputs ?? []),
+          ],
+        },
         "ionos",
         "RegistryToken",
       );
-    } catch (err) {
-      restorePromiseStacks(stackTraceLimit, err);
-      throw err;
     } finally {
-      restorePromiseStacks(stackTraceLimit);
+      restoreStackFormatter();
     }
   }
 

@@ -41,4 +41,39 @@ describe("bench --profile-big-stack: CPU samples by process and layer", () => {
       "node: internals": 4,
     });
   });
+
+  it("counts the profiler's own flushes apart, and a builtin for its caller", () => {
+    const frame = (
+      id: number,
+      functionName: string,
+      url: string,
+      scriptId: string,
+      children: number[] = [],
+    ) => ({
+      id,
+      callFrame: { functionName, url, scriptId },
+      children,
+    });
+    const profile: CpuProfile = {
+      nodes: [
+        frame(1, "(root)", "", "0", [2, 4, 5, 7]),
+        // The probe's flush: Profiler.stop through node:inspector.
+        frame(2, "flush", "file:///w/dist/bench/probes/cpuProfile.js", "12", [3]),
+        frame(3, "post", "node:inspector", "30"),
+        // A builtin with nothing above it is native work; under the serialized provider (no URL, but a script) it
+        // is the provider's.
+        frame(4, "runMicrotasks", "", "0"),
+        frame(5, "create", "", "57", [6]),
+        frame(6, "dispatch", "", "0"),
+        frame(7, "check", "file:///w/dist/provider/rules/validate.js", "40"),
+      ],
+      samples: [3, 4, 6, 7],
+      timeDeltas: [8000, 1000, 2000, 3000],
+    };
+    expect(profileByLayer(profile)).to.include({
+      "the profiler's own logging": 8,
+      "no JavaScript caller: other native": 1,
+      provider: 5,
+    });
+  });
 });

@@ -6,10 +6,16 @@ const REGISTRY = "1b0a5c2e-7d3f-4c1a-9e8b-2f6d4a0c9b17";
 
 type RegistryTokenClass = typeof import("../../provider").RegistryToken;
 
-/** Registers against mocks and returns the class, loaded after `setMocks` as the SDK requires. */
-async function mockedRegistryToken(): Promise<RegistryTokenClass> {
+/** Registers against mocks (`refuse`: the engine refuses that resource) and returns the class, loaded after. */
+async function mockedRegistryToken(refuse?: string): Promise<RegistryTokenClass> {
   await pulumi.runtime.setMocks(
-    { newResource: (args) => ({ id: "r/t", state: args.inputs }), call: () => ({}) },
+    {
+      newResource: (args) => {
+        if (args.name === refuse) throw new Error(`the engine refuses ${args.name}`);
+        return { id: "r/t", state: args.inputs };
+      },
+      call: () => ({}),
+    },
     "proj",
     "dev",
     false,
@@ -18,18 +24,28 @@ async function mockedRegistryToken(): Promise<RegistryTokenClass> {
   return (require("../../provider") as typeof import("../../provider")).RegistryToken;
 }
 
-/**
- * Counts the stack traces V8 formats with at least one frame while `declare` runs: a hook in
- * `Error.prepareStackTrace` (V8 calls it for each `.stack` read), chained to whatever hook was there.
- */
+/** V8's own format, as a stack formatter: what ts-node's installs in a TypeScript program, less the mapping. */
+const plainFormatter = (error: Error, frames: NodeJS.CallSite[]) =>
+  `${String(error)}\n${frames.map((f) => `    at ${String(f)}`).join("\n")}`;
+
+/** Runs `body` with a stack formatter installed (a TypeScript program has ts-node's), then removes it. */
+async function withFormatter<T>(body: () => T | Promise<T>): Promise<T> {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = plainFormatter;
+  try {
+    return await body();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}
+
+/** Counts the stacks with frames that reach the installed formatter while `declare` runs. */
 function stacksFormattedBy(declare: () => void): number {
   const previous = Error.prepareStackTrace;
   let withFrames = 0;
   Error.prepareStackTrace = (error, frames) => {
     if (frames.length > 0) withFrames++;
-    return previous
-      ? previous(error, frames)
-      : `${String(error)}\n${frames.map((f) => `    at ${f}`).join("\n")}`;
+    return plainFormatter(error, frames);
   };
   try {
     declare();
@@ -39,7 +55,18 @@ function stacksFormattedBy(declare: () => void): number {
   return withFrames;
 }
 
-describe("RegistryToken skips the SDK's promise stack traces unless the leak report asks for them", () => {
+/**
+ * What an output's registration was rejected with. `apply` never sees a rejection, so this reads the promise the
+ * SDK keeps inside every `Output` (what the program's failure is printed from).
+ */
+async function rejectionOf(output: pulumi.Output<unknown>): Promise<Error> {
+  return (output as unknown as { promise(): Promise<unknown> }).promise().then(
+    () => expect.fail("resolved"),
+    (error: Error) => error,
+  );
+}
+
+describe("RegistryToken leaves the SDK's leak-report stacks unformatted, and every other stack as it was", () => {
   let savedVariable: string | undefined;
   beforeEach(() => {
     savedVariable = process.env[PROMISE_LEAK_DEBUG_VARIABLE];
@@ -64,7 +91,7 @@ describe("RegistryToken skips the SDK's promise stack traces unless the leak rep
           {},
         ),
     );
-    // Resource.callsites reads the stack once (the source position the state stores), at an infinite limit.
+    // Resource.callsites formats the stack once (the source position the state stores).
     expect(ours).to.equal(1);
     expect(plain).to.be.greaterThan(4 * 3);
   });
@@ -72,38 +99,69 @@ describe("RegistryToken skips the SDK's promise stack traces unless the leak rep
   it("formats a stack per promise when PULUMI_DEBUG_PROMISE_LEAKS is set", async () => {
     process.env[PROMISE_LEAK_DEBUG_VARIABLE] = "true";
     const RegistryToken = await mockedRegistryToken();
-    // 14 registered properties, four promises each, besides the URN's, the ID's and the source position's.
+    // 15 registered properties, four promises each, besides the URN's, the ID's and the source position's.
     expect(stacksFormattedBy(() => new RegistryToken("loud", { registryId: REGISTRY }))).to.be.at.least(
-      4 * 14,
+      4 * 15,
     );
   });
 
-  it("puts Error.stackTraceLimit back, whatever it was", async () => {
+  it("puts the formatter back, and keeps one a transformation installs", async () => {
     const RegistryToken = await mockedRegistryToken();
-    const saved = Error.stackTraceLimit;
-    try {
-      Error.stackTraceLimit = 17;
-      new RegistryToken("limit", { registryId: REGISTRY });
-      expect(Error.stackTraceLimit).to.equal(17);
-    } finally {
-      Error.stackTraceLimit = saved;
-    }
+    const seen: unknown[] = [];
+    const look: pulumi.ResourceTransformation = () => {
+      seen.push(Error.prepareStackTrace);
+      return undefined;
+    };
+    await withFormatter(() => {
+      new RegistryToken("formatted", { registryId: REGISTRY }, { transformations: [look] });
+      expect(Error.prepareStackTrace).to.equal(plainFormatter);
+    });
+    // Inside the registration, ours wrapped the installed one.
+    expect(seen[0]).to.be.a("function").and.not.equal(plainFormatter);
+    // Node's own (Node installs one as Error.prepareStackTrace) is put back just the same.
+    const nodes = Error.prepareStackTrace;
+    new RegistryToken("node", { registryId: REGISTRY });
+    expect(Error.prepareStackTrace).to.equal(nodes);
+    // A formatter a transformation installs stays installed.
+    const theirs = (error: Error) => `theirs: ${String(error)}`;
+    await withFormatter(() => {
+      const install: pulumi.ResourceTransformation = () => {
+        Error.prepareStackTrace = theirs;
+        return undefined;
+      };
+      new RegistryToken("theirs", { registryId: REGISTRY }, { transformations: [install] });
+      expect(Error.prepareStackTrace).to.equal(theirs);
+    });
   });
 
-  it("an error thrown while registering carries a stack through the program's declaration", async () => {
+  it("a refused registration or read rejects with the SDK's error, its stack through the program's line", async () => {
+    await withFormatter(async () => {
+      const RegistryToken = await mockedRegistryToken("refused");
+      const token = new RegistryToken("refused", { registryId: REGISTRY });
+      const registering = await rejectionOf(token.urn);
+      expect(registering.message).to.include("the engine refuses refused");
+      expect(registering.stack).to.match(/promiseStacks\.test\.(ts|js)/);
+      const read = RegistryToken.get("refused", "r/t");
+      const reading = await rejectionOf(read.urn);
+      expect(reading.message).to.include("the engine refuses refused");
+      expect(reading.stack).to.match(/promiseStacks\.test\.(ts|js)/);
+    });
+  });
+
+  it("an error a transformation throws keeps the transformation's frame", async () => {
     const RegistryToken = await mockedRegistryToken();
-    const saved = Error.stackTraceLimit;
-    let thrown: unknown;
-    try {
-      // The SDK refuses a parent that is not a resource, inside the registration.
-      new RegistryToken("orphan", { registryId: REGISTRY }, { parent: {} as pulumi.Resource });
-    } catch (err) {
-      thrown = err;
+    function tagPolicy(): never {
+      throw new Error("policy: tokens need a tag");
     }
-    expect(Error.stackTraceLimit).to.equal(saved);
-    expect(thrown).to.be.instanceOf(Error);
-    const stack = (thrown as Error).stack ?? "";
-    expect(stack).to.include((thrown as Error).message);
-    expect(stack).to.match(/promiseStacks\.test\.(ts|js)/);
+    let thrown: Error | undefined;
+    await withFormatter(() => {
+      try {
+        new RegistryToken("untagged", { registryId: REGISTRY }, { transformations: [tagPolicy] });
+      } catch (error) {
+        thrown = error as Error;
+      }
+    });
+    expect(thrown?.message).to.equal("policy: tokens need a tag");
+    expect(thrown?.stack).to.match(/at tagPolicy /);
   });
 });
