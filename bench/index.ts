@@ -47,7 +47,7 @@ interface Plan {
    * Node): V8's heap sizing differs between lines, and the budgets must hold on each one users run.
    */
   otherNodes: string[];
-  /** Whether to run the big stacks through the real CLI (`bigStack.ts`, about 10 minutes). */
+  /** Whether to run the big stacks through the real CLI (`bigStack.ts`, about 7 minutes). */
   bigStack: boolean;
 }
 
@@ -278,8 +278,9 @@ async function profileBig(rest: string[]): Promise<number> {
   }
   const table = await profileBigStack(n);
   process.stdout.write(
-    `\nCPU samples of every Node.js process of one \`pulumi preview\` of N = ${n} resources, by process and ` +
-      `layer:\n${table}\n\nProfiles (Chrome DevTools, VS Code): ` +
+    `\nCPU samples of one \`pulumi preview\` of N = ${n} resources: every Node.js process by layer, and the ` +
+      `engine (Go; the language hosts are not profiled):\n${table}\n\nProfiles (Node.js ones for Chrome DevTools ` +
+      `or VS Code, the engine's for go tool pprof): ` +
       `${path.relative(PROJECT_ROOT, BIG_STACK_PROFILE_DIR)}/<mode>-<contender>/\n`,
   );
   return 0;
